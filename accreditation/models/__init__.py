@@ -1,0 +1,3 @@
+from accreditation.models.users import User
+
+__all__ = ["User"]

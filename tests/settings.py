@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings with fast hashing and throwaway files."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("ACCREDITATION_VAR_DIR", tempfile.mkdtemp(prefix="accreditation-test-"))
+
+from accreditation import settings as _base  # noqa: E402
+
+globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
+
+# A real hash costs most of a second; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {"version": 1, "disable_existing_loggers": False}
