@@ -160,21 +160,18 @@ class EditionSpec:
         "code",
         "index",
         "items",
+        "position",
     )
 
     def __init__(self, code: str, items: tuple[ItemSpec, ...] | list[ItemSpec]):
         self.code = code
         self.items: tuple[ItemSpec, ...] = tuple(items)
-        chapters: list[str] = []
         for item in self.items:
             if item.tier not in TIERS:
                 raise ScoringInputError([f"item {item.code}: unknown tier {item.tier!r}"])
-            if not chapters or chapters[-1] != item.chapter:
-                if item.chapter in chapters:
-                    chapters.remove(item.chapter)
-                chapters.append(item.chapter)
-        self.chapters: tuple[str, ...] = tuple(dict.fromkeys(chapters))
+        self.chapters: tuple[str, ...] = tuple(dict.fromkeys(i.chapter for i in self.items))
         self.index: dict[str, ItemSpec] = {item.code: item for item in self.items}
+        self.position: dict[str, int] = {item.code: i for i, item in enumerate(self.items)}
         if len(self.index) != len(self.items):
             raise ScoringInputError([f"edition {code}: duplicate item codes"])
         chapter_pos = {ch: i for i, ch in enumerate(self.chapters)}

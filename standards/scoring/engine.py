@@ -1,0 +1,428 @@
+"""Evaluate one grading of an edition against a rule set: shares, level, reasons.
+
+Contract of :func:`evaluate`:
+
+* Shares count cumulative grades: an A counts towards B-or-better and C-or-better.
+* A share condition ``share >= p`` over ``N`` items passes when at least ``ceil(p * N)``
+  items reach the grade, computed in exact integer arithmetic (80% of 100 needs 80
+  items; 79 fails). A condition over an empty denominator passes only when ``p`` is 0.
+* Items whose applicability condition is false for the declared facts count as N/A
+  (listed in ``auto_not_applicable``); an undeclared fact keeps the item applicable.
+* N/A items leave the denominator when the rule set says so; otherwise they stay in
+  it as not met.
+* A level is reached when the institution is eligible, every condition of its rule set
+  holds, and so does every condition of the rule sets it includes. The result is the
+  highest level reached; levels are not assumed to nest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from standards.scoring.types import (
+    BASIC,
+    GRADE_ORDER,
+    GRADE_RANK,
+    LEVEL_RANK,
+    LEVELS,
+    NA,
+    RECOMMENDED,
+    VALID_GRADES,
+    EditionSpec,
+    Facts,
+    RuleSpec,
+    ScoringInputError,
+    Tally,
+    TierTally,
+)
+
+# Grade string -> slot in a 5-wide count block: none, C, B, A, NA. A missing grade is none.
+_SLOT: dict[str | None, int] = {None: 0, "none": 0, "C": 1, "B": 2, "A": 3, NA: 4}
+
+# Condition codes, stable for callers and translations.
+ELIGIBILITY = "eligibility"
+BASIC_C = "basic_C"
+BASIC_B = "basic_B"
+BASIC_A = "basic_A"
+RECOMMENDED_C = "recommended_C"
+MUST_PASS = "must_pass"
+
+_GRADE_LABEL = {BASIC_C: "C-or-better", BASIC_B: "B-or-better", BASIC_A: "A",
+                RECOMMENDED_C: "recommended-tier C-or-better"}
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionResult:
+    """One condition of one level's rule set, with the figures that decided it."""
+
+    level: str
+    code: str
+    passed: bool
+    required_share: Fraction | None = None
+    actual_count: int = 0
+    required_count: int = 0
+    denominator: int = 0
+    items: tuple[str, ...] = ()
+    detail: str = ""
+
+    @property
+    def actual_share(self) -> Fraction | None:
+        if self.required_share is None:
+            return None
+        return Fraction(self.actual_count, self.denominator) if self.denominator else Fraction(0)
+
+    def describe(self) -> str:
+        """One English sentence, e.g. "B-or-better 52.0% < 60.0% required (52/100 items)"."""
+        if self.code in _GRADE_LABEL:
+            actual = self.actual_share or Fraction(0)
+            required = self.required_share or Fraction(0)
+            sign = ">=" if self.passed else "<"
+            text = (
+                f"{_GRADE_LABEL[self.code]} {float(actual):.1%} {sign} {float(required):.1%} "
+                f"required ({self.actual_count}/{self.denominator} items, "
+                f"{self.required_count} needed)"
+            )
+            if self.items and not self.passed:
+                below = "C" if self.code in (BASIC_C, RECOMMENDED_C) else self.code[-1]
+                text += f"; items below {below}: {', '.join(self.items)}"
+            return text
+        return self.detail
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"level": self.level, "condition": self.code, "passed": self.passed}
+        if self.required_share is not None:
+            data.update(
+                required=round(float(self.required_share), 4),
+                actual=round(float(self.actual_share or 0), 4),
+                required_count=self.required_count,
+                actual_count=self.actual_count,
+                denominator=self.denominator,
+            )
+        data["items"] = list(self.items)
+        data["message"] = self.describe()
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class LevelResult:
+    level: str
+    reached: bool
+    eligible: bool
+    rule_version: int
+    rule_set_id: int | None
+    conditions: tuple[ConditionResult, ...]
+
+    @property
+    def failures(self) -> tuple[ConditionResult, ...]:
+        return tuple(c for c in self.conditions if not c.passed)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    edition: str
+    level: str | None
+    overall: Tally
+    chapters: dict[str, Tally]
+    levels: tuple[LevelResult, ...]
+    auto_not_applicable: tuple[str, ...]
+
+    def level_result(self, level: str) -> LevelResult | None:
+        for result in self.levels:
+            if result.level == level:
+                return result
+        return None
+
+    def reasons(self) -> list[str]:
+        """Why each level above the result was not reached, one line per failed condition."""
+        reached_rank = LEVEL_RANK[self.level] if self.level else -1
+        return [
+            f"{result.level}: {failure.describe()}"
+            for result in self.levels
+            if LEVEL_RANK[result.level] > reached_rank
+            for failure in result.failures
+        ]
+
+    def shares_dict(self) -> dict[str, Any]:
+        return {
+            "overall": self.overall.as_dict(),
+            "chapters": {code: tally.as_dict() for code, tally in self.chapters.items()},
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "edition": self.edition,
+            "level": self.level,
+            "shares": self.shares_dict(),
+            "levels": [
+                {
+                    "level": r.level,
+                    "reached": r.reached,
+                    "eligible": r.eligible,
+                    "rule_version": r.rule_version,
+                    "rule_set_id": r.rule_set_id,
+                    "conditions": [c.as_dict() for c in r.conditions],
+                }
+                for r in self.levels
+            ],
+            "reasons": self.reasons(),
+            "auto_not_applicable": list(self.auto_not_applicable),
+        }
+
+
+def validate_grades(edition: EditionSpec, grades: Mapping[str, str]) -> list[str]:
+    """Every problem with a grading: unknown item codes and unknown grade values."""
+    errors = []
+    for code, grade in grades.items():
+        if code not in edition.index:
+            errors.append(f"grades: unknown item code {code!r}")
+        if grade not in VALID_GRADES:
+            errors.append(
+                f"grades[{code!r}]: unknown grade {grade!r} "
+                f"(expected one of none, C, B, A, NA)"
+            )
+    return errors
+
+
+def auto_not_applicable(edition: EditionSpec, facts: Facts) -> tuple[str, ...]:
+    """Codes of the items whose applicability condition is false for these facts."""
+    return tuple(
+        item.code
+        for item in edition._conditional
+        if item.applicability is not None and item.applicability.evaluate(facts) is False
+    )
+
+
+def effective_grades(
+    edition: EditionSpec, facts: Facts, grades: Mapping[str, str]
+) -> tuple[Mapping[str, str], tuple[str, ...]]:
+    """The grading with condition-based N/A applied, and the codes that were applied."""
+    auto = auto_not_applicable(edition, facts)
+    if auto:
+        grades = {**grades, **dict.fromkeys(auto, NA)}
+    return grades, auto
+
+
+def _required(share: Fraction, denominator: int) -> int:
+    if not denominator:
+        return 1 if share else 0
+    return -(-(share.numerator * denominator) // share.denominator)
+
+
+def count_grades(
+    edition: EditionSpec, grades: Mapping[str, str]
+) -> tuple[list[int], list[list[str]], list[list[str]]]:
+    """Flat counts per chapter/tier/grade slot, and item codes per slot for each tier."""
+    counts = [0] * (len(edition.chapters) * 10)
+    basic: list[list[str]] = [[], [], [], [], []]
+    recommended: list[list[str]] = [[], [], [], [], []]
+    buckets = (basic, recommended)
+    get = grades.get
+    slot_of = _SLOT
+    try:
+        for code, offset, tier in edition._rows:
+            slot = slot_of[get(code)]
+            counts[offset + slot] += 1
+            buckets[tier][slot].append(code)
+    except KeyError as exc:
+        raise ScoringInputError(validate_grades(edition, grades) or [str(exc)]) from None
+    return counts, basic, recommended
+
+
+def _tier(counts: list[int], offset: int) -> TierTally:
+    return TierTally(
+        none=counts[offset],
+        c=counts[offset + 1],
+        b=counts[offset + 2],
+        a=counts[offset + 3],
+        na=counts[offset + 4],
+    )
+
+
+def _eligibility(rule: RuleSpec, facts: Facts) -> ConditionResult | None:
+    if not rule.eligibility:
+        return None
+    outcomes = [cond.evaluate(facts) for cond in rule.eligibility]
+    combine = all if rule.eligibility_combine == "all" else any
+    passed = combine(o is True for o in outcomes)
+    parts = []
+    for cond, outcome in zip(rule.eligibility, outcomes, strict=True):
+        actual = getattr(facts, cond.fact)
+        state = "not declared" if outcome is None else ("met" if outcome else "not met")
+        parts.append(f"{cond.fact} {actual if actual is not None else '?'} ({cond} {state})")
+    joiner = " and " if rule.eligibility_combine == "all" else " or "
+    return ConditionResult(
+        level=rule.level,
+        code=ELIGIBILITY,
+        passed=passed,
+        detail=f"eligibility {'met' if passed else 'not met'}: " + joiner.join(parts),
+    )
+
+
+def _rule_conditions(
+    rule: RuleSpec,
+    facts: Facts,
+    basic: TierTally,
+    recommended: TierTally,
+    basic_codes: list[list[str]],
+    recommended_codes: list[list[str]],
+    grades: Mapping[str, str],
+    position: Mapping[str, int],
+) -> list[ConditionResult]:
+    results: list[ConditionResult] = []
+    eligibility = _eligibility(rule, facts)
+    if eligibility is not None:
+        results.append(eligibility)
+    n_basic = basic.applicable if rule.na_excluded else basic.applicable + basic.na
+    for code, share, count, below in (
+        (BASIC_C, rule.min_basic_c, basic.at_least_c, (0,)),
+        (BASIC_B, rule.min_basic_b, basic.at_least_b, (0, 1)),
+        (BASIC_A, rule.min_basic_a, basic.at_a, (0, 1, 2)),
+    ):
+        need = _required(share, n_basic)
+        passed = count >= need
+        items: tuple[str, ...] = ()
+        if not passed:
+            items = tuple(
+                sorted((c for slot in below for c in basic_codes[slot]), key=position.__getitem__)
+            )
+        results.append(
+            ConditionResult(rule.level, code, passed, share, count, need, n_basic, items)
+        )
+    if rule.min_recommended_c is not None:
+        n_rec = (
+            recommended.applicable if rule.na_excluded else recommended.applicable + recommended.na
+        )
+        need = _required(rule.min_recommended_c, n_rec)
+        passed = recommended.at_least_c >= need
+        items = () if passed else tuple(recommended_codes[0])
+        results.append(
+            ConditionResult(
+                rule.level, RECOMMENDED_C, passed, rule.min_recommended_c,
+                recommended.at_least_c, need, n_rec, items,
+            )
+        )
+    if rule.must_pass:
+        failing = []
+        for requirement in rule.must_pass:
+            grade = grades.get(requirement.item) or "none"
+            if grade != NA and GRADE_RANK[grade] < GRADE_RANK[requirement.grade]:
+                failing.append((requirement.item, grade, requirement.grade))
+        results.append(
+            ConditionResult(
+                level=rule.level,
+                code=MUST_PASS,
+                passed=not failing,
+                items=tuple(item for item, _, _ in failing),
+                detail=(
+                    "must-pass items below the required grade: "
+                    + ", ".join(f"{item} ({grade} < {need})" for item, grade, need in failing)
+                    if failing
+                    else "must-pass items met"
+                ),
+            )
+        )
+    return results
+
+
+def _closure(level: str, rules: Mapping[str, RuleSpec]) -> list[RuleSpec]:
+    """The rule set of ``level`` followed by every rule set it includes, transitively."""
+    ordered: list[RuleSpec] = []
+    pending = [level]
+    seen: set[str] = set()
+    while pending:
+        current = pending.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        if current not in rules:
+            raise ScoringInputError(
+                [f"rule set for level {level!r} includes {current!r}, which is missing"]
+            )
+        ordered.append(rules[current])
+        pending.extend(rules[current].includes)
+    return ordered
+
+
+def evaluate(
+    edition: EditionSpec,
+    rules: Mapping[str, RuleSpec],
+    facts: Facts,
+    grades: Mapping[str, str],
+) -> Evaluation:
+    """Score one grading. ``rules`` maps level code to its rule set; absent levels are
+    not considered. ``grades`` maps item code to none/C/B/A/NA; missing items are none.
+
+    Raises :class:`ScoringInputError` listing every unknown grade value. Unknown item
+    codes are ignored here; call :func:`validate_grades` at the boundary to refuse them.
+    """
+    grades, auto = effective_grades(edition, facts, grades)
+    counts, basic_codes, rec_codes = count_grades(edition, grades)
+
+    overall = Tally()
+    chapters: dict[str, Tally] = {}
+    for index, chapter in enumerate(edition.chapters):
+        tally = Tally(_tier(counts, index * 10), _tier(counts, index * 10 + 5))
+        chapters[chapter] = tally
+        for total, part in ((overall.basic, tally.basic), (overall.recommended, tally.recommended)):
+            total.none += part.none
+            total.c += part.c
+            total.b += part.b
+            total.a += part.a
+            total.na += part.na
+
+    own: dict[str, list[ConditionResult]] = {
+        level: _rule_conditions(
+            rule,
+            facts,
+            overall.basic,
+            overall.recommended,
+            basic_codes,
+            rec_codes,
+            grades,
+            edition.position,
+        )
+        for level, rule in rules.items()
+    }
+    level_results = []
+    reached_level = None
+    for level in LEVELS:
+        if level not in rules:
+            continue
+        rule = rules[level]
+        conditions = tuple(c for r in _closure(level, rules) for c in own[r.level])
+        eligible = all(c.passed for c in conditions if c.code == ELIGIBILITY)
+        reached = all(c.passed for c in conditions)
+        if reached:
+            reached_level = level
+        level_results.append(
+            LevelResult(level, reached, eligible, rule.version, rule.rule_set_id, conditions)
+        )
+    return Evaluation(
+        edition=edition.code,
+        level=reached_level,
+        overall=overall,
+        chapters=chapters,
+        levels=tuple(level_results),
+        auto_not_applicable=auto,
+    )
+
+
+__all__ = [
+    "BASIC",
+    "BASIC_A",
+    "BASIC_B",
+    "BASIC_C",
+    "ELIGIBILITY",
+    "GRADE_ORDER",
+    "MUST_PASS",
+    "RECOMMENDED",
+    "RECOMMENDED_C",
+    "ConditionResult",
+    "Evaluation",
+    "LevelResult",
+    "evaluate",
+    "validate_grades",
+]
