@@ -268,37 +268,53 @@ class RuleSet(models.Model):
     source_note = models.TextField(_("source note"), blank=True)
     min_basic_c = models.DecimalField(
         _("basic tier: minimum share at C or better"),
-        max_digits=5, decimal_places=4, validators=share_validators,
+        max_digits=5,
+        decimal_places=4,
+        validators=share_validators,
     )
     min_basic_b = models.DecimalField(
         _("basic tier: minimum share at B or better"),
-        max_digits=5, decimal_places=4, validators=share_validators,
+        max_digits=5,
+        decimal_places=4,
+        validators=share_validators,
     )
     min_basic_a = models.DecimalField(
         _("basic tier: minimum share at A"),
-        max_digits=5, decimal_places=4, validators=share_validators,
+        max_digits=5,
+        decimal_places=4,
+        validators=share_validators,
     )
     min_recommended_c = models.DecimalField(
         _("recommended tier: minimum share at C or better"),
-        max_digits=5, decimal_places=4, null=True, blank=True, validators=share_validators,
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=share_validators,
     )
     includes = models.JSONField(
-        _("includes the conditions of"), default=list, blank=True,
+        _("includes the conditions of"),
+        default=list,
+        blank=True,
         help_text=_('Lower levels whose conditions must also hold, e.g. ["basic"].'),
     )
-    na_excluded = models.BooleanField(
-        _("not-applicable items leave the denominator"), default=True
-    )
+    na_excluded = models.BooleanField(_("not-applicable items leave the denominator"), default=True)
     eligibility_combine = models.CharField(
         _("combine eligibility conditions"),
-        max_length=3, choices=Combine.choices, default=Combine.ALL,
+        max_length=3,
+        choices=Combine.choices,
+        default=Combine.ALL,
     )
     eligibility = models.JSONField(
-        _("eligibility conditions"), default=list, blank=True,
+        _("eligibility conditions"),
+        default=list,
+        blank=True,
         help_text=_('Facts conditions, e.g. [{"fact": "medical_staff", "op": "<", "value": 10}].'),
     )
     must_pass = models.JSONField(
-        _("must-pass items"), default=list, blank=True,
+        _("must-pass items"),
+        default=list,
+        blank=True,
         help_text=_('Items that must reach a grade, e.g. [{"item": "3.1.1", "grade": "C"}].'),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("ACCREDITATION_VAR_DIR", tempfile.mkdtemp(prefix="accreditation-test-"))
 
-from accreditation import settings as _base  # noqa: E402
+from accreditation import settings as _base
 
 globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
 

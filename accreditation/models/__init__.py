@@ -1,3 +1,4 @@
+from accreditation.models.audit import AuditEvent
 from accreditation.models.users import User
 
-__all__ = ["User"]
+__all__ = ["AuditEvent", "User"]

@@ -50,8 +50,12 @@ BASIC_A = "basic_A"
 RECOMMENDED_C = "recommended_C"
 MUST_PASS = "must_pass"
 
-_GRADE_LABEL = {BASIC_C: "C-or-better", BASIC_B: "B-or-better", BASIC_A: "A",
-                RECOMMENDED_C: "recommended-tier C-or-better"}
+_GRADE_LABEL = {
+    BASIC_C: "C-or-better",
+    BASIC_B: "B-or-better",
+    BASIC_A: "A",
+    RECOMMENDED_C: "recommended-tier C-or-better",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +184,7 @@ def validate_grades(edition: EditionSpec, grades: Mapping[str, str]) -> list[str
             errors.append(f"grades: unknown item code {code!r}")
         if grade not in VALID_GRADES:
             errors.append(
-                f"grades[{code!r}]: unknown grade {grade!r} "
-                f"(expected one of none, C, B, A, NA)"
+                f"grades[{code!r}]: unknown grade {grade!r} (expected one of none, C, B, A, NA)"
             )
     return errors
 
@@ -300,8 +303,14 @@ def _rule_conditions(
         items = () if passed else tuple(recommended_codes[0])
         results.append(
             ConditionResult(
-                rule.level, RECOMMENDED_C, passed, rule.min_recommended_c,
-                recommended.at_least_c, need, n_rec, items,
+                rule.level,
+                RECOMMENDED_C,
+                passed,
+                rule.min_recommended_c,
+                recommended.at_least_c,
+                need,
+                n_rec,
+                items,
             )
         )
     if rule.must_pass:

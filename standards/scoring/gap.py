@@ -252,7 +252,7 @@ def gap_plan(
     grades: Mapping[str, str],
     *,
     target: str | None = None,
-    current_level: str | None | bool = False,
+    current_level: str | bool | None = False,
 ) -> GapPlan:
     """The minimal upgrade plan to ``target``, or by default to the lowest level above
     the current result that the institution is eligible for and can reach.
