@@ -146,4 +146,6 @@ LOGGING = {
 ACCREDITATION = {
     # Folder that load_catalogue reads editions and rule sets from.
     "CATALOGUE_DIR": BASE_DIR / "fixtures" / "standards",
+    # Largest evidence file accepted (bytes); the type is always checked from the content.
+    "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)),
 }

@@ -24,6 +24,16 @@ class AuditEvent(models.Model):
     target_label = models.CharField(_("target"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        "accreditation.Assessment",
+        verbose_name=_("assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_index=False,  # covered by the audit_assessment index
+        help_text=_("Set for every change to an assessment or anything inside it."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
@@ -34,6 +44,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
             models.Index(fields=["actor", "-id"], name="audit_actor"),
+            models.Index(fields=["assessment", "-id"], name="audit_assessment"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,149 @@
+"""Who may do what, in one place. Deny by default.
+
+:func:`may` answers "may this user do this action on this object"; :func:`require`
+raises :class:`~django.core.exceptions.PermissionDenied` instead of answering False.
+Services call :func:`require` first; views, the API and the workflow call :func:`may`
+to decide what to show. The visibility selectors (``selectors.visibility``) apply the
+same scope rules as querysets, and tests check that the two agree.
+
+Permissions answer *who*; whether the object's state allows the action (an assessment
+under review is not editable) is the service's business.
+
+Scopes: institution staff act on their own institution; county reviewers on their
+county and below; officers on their region and below (everywhere when they have no
+region); experts on the assessments they are assigned to; administrators see all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accreditation.models import (
+    Assessment,
+    Cycle,
+    ExpertAssignment,
+    Institution,
+    Region,
+    User,
+)
+
+Role = User.Role
+
+
+class Action(StrEnum):
+    REGION_MANAGE = "region.manage"  # obj: None
+    USER_MANAGE = "user.manage"  # obj: None
+    INSTITUTION_MANAGE = "institution.manage"  # obj: None or Institution
+    INSTITUTION_VIEW = "institution.view"  # obj: Institution
+    FACTS_RECORD = "facts.record"  # obj: Institution
+    CYCLE_MANAGE = "cycle.manage"  # obj: Cycle or its province (Region)
+    ASSESSMENT_OPEN = "assessment.open"  # obj: Institution
+    ASSESSMENT_VIEW = "assessment.view"  # obj: Assessment (grades, evidence, history)
+    ASSESSMENT_EDIT = "assessment.edit"  # obj: Assessment (grades, evidence, target)
+    ASSESSMENT_SUBMIT = "assessment.submit"  # obj: Assessment
+    ASSESSMENT_RETURN = "assessment.return"  # obj: Assessment
+    HISTORY_VIEW = "history.view"  # obj: User (their audit trail)
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def region_covers(user: User, path: str) -> bool:
+    """True when the user's region is ``path`` or above it. A user without a region
+    covers everything only when an officer (the national level)."""
+    if user.region_id is None:
+        return user.role == Role.OFFICER
+    return path.startswith(user.region.path)
+
+
+def _institution_in_scope(user: User, institution: Institution) -> bool:
+    role = user.role
+    if role == Role.ADMINISTRATOR:
+        return True
+    if role == Role.INSTITUTION_STAFF:
+        return user.institution_id is not None and user.institution_id == institution.pk
+    if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
+        return region_covers(user, institution.region.path)
+    return False
+
+
+def _assessment_visible(user: User, assessment: Assessment) -> bool:
+    if user.role == Role.EXPERT:
+        return ExpertAssignment.objects.filter(assessment=assessment, expert=user).exists()
+    if user.role == Role.INSTITUTION_STAFF:
+        # No query: the hot path (item save) relies on this.
+        return user.institution_id is not None and user.institution_id == assessment.institution_id
+    return _institution_in_scope(user, assessment.institution)
+
+
+def _own_institution_staff(user: User, obj: Institution | Assessment) -> bool:
+    if user.role != Role.INSTITUTION_STAFF or user.institution_id is None:
+        return False
+    institution_id = obj.pk if isinstance(obj, Institution) else obj.institution_id
+    return user.institution_id == institution_id
+
+
+def _facts_record(user: User, institution: Institution) -> bool:
+    return user.role == Role.ADMINISTRATOR or _own_institution_staff(user, institution)
+
+
+def _assessment_return(user: User, assessment: Assessment) -> bool:
+    if user.role not in (Role.COUNTY_REVIEWER, Role.OFFICER):
+        return False
+    return region_covers(user, assessment.institution.region.path)
+
+
+def _cycle_manage(user: User, obj: Cycle | Region) -> bool:
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role != Role.OFFICER:
+        return False
+    province = obj.province if isinstance(obj, Cycle) else obj
+    if user.region_id is None:
+        return True
+    return user.region.level == Region.Level.PROVINCE and user.region_id == province.pk
+
+
+def _history_view(user: User, subject: User) -> bool:
+    return user.role == Role.ADMINISTRATOR or user.pk == subject.pk
+
+
+def _administrator(user: User, obj: Any = None) -> bool:
+    return user.role == Role.ADMINISTRATOR
+
+
+_RULES: dict[Action, Callable[[User, Any], bool]] = {
+    Action.REGION_MANAGE: _administrator,
+    Action.USER_MANAGE: _administrator,
+    Action.INSTITUTION_MANAGE: _administrator,
+    Action.INSTITUTION_VIEW: _institution_in_scope,
+    Action.FACTS_RECORD: _facts_record,
+    Action.CYCLE_MANAGE: _cycle_manage,
+    Action.ASSESSMENT_OPEN: _own_institution_staff,
+    Action.ASSESSMENT_VIEW: _assessment_visible,
+    Action.ASSESSMENT_EDIT: _own_institution_staff,
+    Action.ASSESSMENT_SUBMIT: _own_institution_staff,
+    Action.ASSESSMENT_RETURN: _assessment_return,
+    Action.HISTORY_VIEW: _history_view,
+}
+
+
+def may(user: Any, action: Action, obj: Any = None) -> bool:
+    """Whether ``user`` may perform ``action`` on ``obj``. False for anonymous and
+    inactive users, users without a role and unknown actions."""
+    if not _active(user) or not user.role:
+        return False
+    rule = _RULES.get(action)
+    return bool(rule is not None and rule(user, obj))
+
+
+def require(user: Any, action: Action, obj: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless :func:`may` allows it."""
+    if not may(user, action, obj):
+        raise PermissionDenied(_("You are not allowed to do this."))

@@ -1,0 +1,177 @@
+"""Reads of one assessment: the checklist, progress, evidence, returns and snapshots.
+
+Callers fetch the assessment through ``assessment_get_for_user`` (or check
+``Action.ASSESSMENT_VIEW``) first; these functions do not check permissions again.
+Each runs a constant number of queries, independent of the number of items.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from accreditation.models import (
+    Assessment,
+    AssessmentReturn,
+    AssessmentSnapshot,
+    EvidenceAttachment,
+    ItemGrade,
+)
+from accreditation.selectors.scoring import facts_in_force
+from standards.models import Chapter, Edition
+from standards.scoring import Facts, auto_not_applicable
+from standards.selectors import edition_spec
+
+NA = ItemGrade.Value.NA
+UNGRADED = ItemGrade.Value.UNGRADED
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterProgress:
+    code: str
+    title: str
+    total: int
+    applicable: int
+    answered: int
+    not_applicable: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "total": self.total,
+            "applicable": self.applicable,
+            "answered": self.answered,
+            "not_applicable": self.not_applicable,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Answered / applicable per chapter. An item is applicable unless claimed N/A or
+    made N/A by the facts in force; it is answered once it has a grade."""
+
+    chapters: tuple[ChapterProgress, ...]
+    applicable: int
+    answered: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.applicable
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "applicable": self.applicable,
+            "answered": self.answered,
+            "chapters": [c.as_dict() for c in self.chapters],
+        }
+
+
+def _edition(assessment: Assessment) -> Edition:
+    return assessment.edition  # cached when fetched with select_related("edition")
+
+
+def assessment_progress(*, assessment: Assessment) -> Progress:
+    """Progress of the self-assessment. At most four queries."""
+    spec = edition_spec(edition=_edition(assessment))
+    grades = dict(ItemGrade.objects.filter(assessment=assessment).values_list("item_code", "grade"))
+    facts_row = facts_in_force(institution_id=assessment.institution_id)
+    auto = set(auto_not_applicable(spec, facts_row.as_facts() if facts_row else Facts()))
+    titles = dict(
+        Chapter.objects.filter(edition_id=assessment.edition_id).values_list("code", "title")
+    )
+    counts: dict[str, list[int]] = {code: [0, 0, 0, 0] for code in spec.chapters}
+    for item in spec.items:
+        total_applicable_answered_na = counts[item.chapter]
+        total_applicable_answered_na[0] += 1
+        grade = grades.get(item.code, UNGRADED)
+        if grade == NA or item.code in auto:
+            total_applicable_answered_na[3] += 1
+            continue
+        total_applicable_answered_na[1] += 1
+        if grade != UNGRADED:
+            total_applicable_answered_na[2] += 1
+    chapters = tuple(
+        ChapterProgress(code, titles.get(code, ""), *values) for code, values in counts.items()
+    )
+    return Progress(
+        chapters=chapters,
+        applicable=sum(c.applicable for c in chapters),
+        answered=sum(c.answered for c in chapters),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    id: int
+    name: str
+    sha256: str
+    size: int
+    file_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRow:
+    """One item with its catalogue text and the institution's current values."""
+
+    grade: ItemGrade  # with .item, .item.section and .item.section.chapter loaded
+    auto_not_applicable: bool
+    attachments: tuple[AttachmentInfo, ...] = field(default=())
+    review_comment: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.grade.item_code
+
+
+def assessment_attachments(*, assessment: Assessment) -> dict[str, list[AttachmentInfo]]:
+    """Item code -> attached evidence, in upload order. One query."""
+    by_item: dict[str, list[AttachmentInfo]] = defaultdict(list)
+    rows = (
+        EvidenceAttachment.objects.filter(assessment=assessment)
+        .order_by("id")
+        .values_list(
+            "id", "item_code", "name", "evidence__sha256", "evidence__size", "evidence__file_type"
+        )
+    )
+    for pk, code, name, sha256, size, file_type in rows:
+        by_item[code].append(AttachmentInfo(pk, name, sha256, size, file_type))
+    return dict(by_item)
+
+
+def latest_return(*, assessment: Assessment) -> AssessmentReturn | None:
+    return AssessmentReturn.objects.filter(assessment=assessment).order_by("-id").first()
+
+
+def assessment_checklist(*, assessment: Assessment) -> list[ChecklistRow]:
+    """Every item in catalogue order with grade, evidence, applicability and, when the
+    assessment was returned, the reviewer's comment. Five queries."""
+    grades = list(
+        ItemGrade.objects.filter(assessment=assessment)
+        .select_related("item__section__chapter")
+        .prefetch_related("item__criteria")
+        .order_by("item__position")
+    )
+    facts_row = facts_in_force(institution_id=assessment.institution_id)
+    spec = edition_spec(edition=_edition(assessment))
+    auto = set(auto_not_applicable(spec, facts_row.as_facts() if facts_row else Facts()))
+    attachments = assessment_attachments(assessment=assessment)
+    comments: dict[str, str] = {}
+    if assessment.status == Assessment.Status.RETURNED:
+        returned = latest_return(assessment=assessment)
+        comments = returned.item_comments if returned else {}
+    return [
+        ChecklistRow(
+            grade=row,
+            auto_not_applicable=row.item_code in auto,
+            attachments=tuple(attachments.get(row.item_code, ())),
+            review_comment=comments.get(row.item_code, ""),
+        )
+        for row in grades
+    ]
+
+
+def assessment_snapshots(*, assessment: Assessment) -> list[AssessmentSnapshot]:
+    """Frozen submissions, newest first."""
+    return list(AssessmentSnapshot.objects.filter(assessment=assessment).order_by("-sequence"))

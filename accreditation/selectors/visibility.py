@@ -1,0 +1,97 @@
+"""Querysets of what a user may see: the scope rules of ``permissions`` as filters.
+
+Each returns an empty queryset for anonymous or inactive users and users without a
+role (deny by default). Use them for every list and for fetching one object by id, so
+an object outside the user's scope looks the same as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from accreditation.models import Assessment, AuditEvent, EvidenceAttachment, Institution, User
+
+Role = User.Role
+
+
+def _active(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role
+    )
+
+
+def _region_prefix(user: User) -> str | None:
+    """The region path a county reviewer or officer sees below; "" for everywhere;
+    None for nothing."""
+    if user.region_id is not None:
+        return user.region.path
+    return "" if user.role == Role.OFFICER else None
+
+
+def institutions_visible_to(user: Any) -> QuerySet[Institution]:
+    qs = Institution.objects.all()
+    if not _active(user):
+        return qs.none()
+    role = user.role
+    if role == Role.ADMINISTRATOR:
+        return qs
+    if role == Role.INSTITUTION_STAFF:
+        return qs.filter(pk=user.institution_id) if user.institution_id else qs.none()
+    if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
+        prefix = _region_prefix(user)
+        if prefix is None:
+            return qs.none()
+        return qs.filter(region__path__startswith=prefix) if prefix else qs
+    if role == Role.EXPERT:
+        return qs.filter(assessments__expert_assignments__expert=user).distinct()
+    return qs.none()
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    """Assessments ``user`` may read (``Action.ASSESSMENT_VIEW``); experts see exactly
+    those they are assigned to."""
+    qs = Assessment.objects.all()
+    if not _active(user):
+        return qs.none()
+    role = user.role
+    if role == Role.ADMINISTRATOR:
+        return qs
+    if role == Role.INSTITUTION_STAFF:
+        return qs.filter(institution_id=user.institution_id) if user.institution_id else qs.none()
+    if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
+        prefix = _region_prefix(user)
+        if prefix is None:
+            return qs.none()
+        return qs.filter(institution__region__path__startswith=prefix) if prefix else qs
+    if role == Role.EXPERT:
+        return qs.filter(expert_assignments__expert=user)
+    return qs.none()
+
+
+def assessment_get_for_user(*, user: Any, assessment_id: int) -> Assessment:
+    """The assessment if ``user`` may see it. Raises ``Assessment.DoesNotExist`` both
+    when it does not exist and when it is out of scope, so ids leak nothing."""
+    return (
+        assessments_visible_to(user)
+        .select_related("cycle", "institution__region", "edition")
+        .get(pk=assessment_id)
+    )
+
+
+def attachments_visible_to(user: Any) -> QuerySet[EvidenceAttachment]:
+    """Evidence attachments on assessments ``user`` may see."""
+    return EvidenceAttachment.objects.filter(
+        assessment__in=assessments_visible_to(user).values("pk")
+    )
+
+
+def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+    """Audit rows of assessments ``user`` may see, plus, for administrators, everything."""
+    if _active(user) and user.role == Role.ADMINISTRATOR:
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.filter(assessment__in=assessments_visible_to(user).values("pk"))

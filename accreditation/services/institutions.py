@@ -1,0 +1,141 @@
+"""Writes of institutions and their dated facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accreditation.models import Institution, InstitutionFacts, Region, User
+from accreditation.models.institutions import CATEGORY_CODE
+from accreditation.permissions import Action, require
+from accreditation.services.audit import audit_record
+
+
+def institution_create(
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    licence_number: str,
+    region: Region,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Institution:
+    """Register an institution; the licence category code follows from ``kind``.
+    ``actor`` None means a command-line operator. Raises ``ValidationError`` for an
+    unknown kind, a taken licence number or a region above county level;
+    ``PermissionDenied`` unless the actor is an administrator."""
+    if actor is not None:
+        require(actor, Action.INSTITUTION_MANAGE)
+    errors: dict[str, str] = {}
+    if kind not in Institution.Kind.values:
+        errors["kind"] = _("Unknown institution kind.")
+    if not name.strip():
+        errors["name"] = _("A name is required.")
+    if not licence_number.strip():
+        errors["licence_number"] = _("A practice-licence number is required.")
+    elif Institution.objects.filter(licence_number=licence_number.strip()).exists():
+        errors["licence_number"] = _("An institution with this licence number exists.")
+    if region.level not in (Region.Level.COUNTY, Region.Level.TOWNSHIP):
+        errors["region"] = _("An institution belongs to a county or a township.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        institution = Institution.objects.create(
+            name=name.strip(),
+            kind=kind,
+            licence_number=licence_number.strip(),
+            category_code=CATEGORY_CODE[kind],
+            region=region,
+            address=address,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            contact_email=contact_email,
+        )
+        audit_record(
+            actor=actor,
+            action="institution.create",
+            target=institution,
+            after={
+                "name": institution.name,
+                "kind": kind,
+                "licence_number": institution.licence_number,
+                "region": region.code,
+            },
+        )
+    return institution
+
+
+def _facts_dict(row: InstitutionFacts) -> dict:
+    return {
+        "effective_from": row.effective_from.isoformat(),
+        "medical_staff": row.medical_staff,
+        "service_population": row.service_population,
+        "beds": row.beds,
+        "inpatient_ward": row.inpatient_ward,
+    }
+
+
+def institution_facts_record(
+    *,
+    actor: User | None,
+    institution: Institution,
+    effective_from: dt.date,
+    medical_staff: int,
+    service_population: int,
+    beds: int,
+    inpatient_ward: bool,
+) -> InstitutionFacts:
+    """Record the facts in force from ``effective_from``, replacing a snapshot with the
+    same date. Snapshots already frozen into submissions are unaffected. Raises
+    ``ValidationError`` for negative numbers or a ward without beds; ``PermissionDenied``
+    unless the actor is the institution's staff or an administrator."""
+    if actor is not None:
+        require(actor, Action.FACTS_RECORD, institution)
+    errors: dict[str, str] = {}
+    for field, value in (
+        ("medical_staff", medical_staff),
+        ("service_population", service_population),
+        ("beds", beds),
+    ):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors[field] = _("Enter a whole number, zero or more.")
+    if inpatient_ward and not errors and beds == 0:
+        errors["beds"] = _("An inpatient ward needs beds.")
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "medical_staff": medical_staff,
+        "service_population": service_population,
+        "beds": beds,
+        "inpatient_ward": bool(inpatient_ward),
+        "recorded_by": actor,
+    }
+    with transaction.atomic():
+        row = (
+            InstitutionFacts.objects.select_for_update()
+            .filter(institution=institution, effective_from=effective_from)
+            .first()
+        )
+        before = _facts_dict(row) if row else None
+        if row is None:
+            row = InstitutionFacts.objects.create(
+                institution=institution, effective_from=effective_from, **values
+            )
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save()
+        audit_record(
+            actor=actor,
+            action="facts.record",
+            target=institution,
+            before=before,
+            after=_facts_dict(row),
+        )
+    return row

@@ -1,0 +1,135 @@
+"""Writes of users and expert profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accreditation.models import ExpertProfile, Institution, Region, User
+from accreditation.permissions import Action, require
+from accreditation.services.audit import audit_record
+
+Role = User.Role
+
+
+def _scope_errors(role: str, institution: Institution | None, region: Region | None) -> dict:
+    errors: dict[str, str] = {}
+    if role not in Role.values:
+        errors["role"] = _("Unknown role.")
+        return errors
+    if role == Role.INSTITUTION_STAFF:
+        if institution is None:
+            errors["institution"] = _("Institution staff belong to one institution.")
+    elif institution is not None:
+        errors["institution"] = _("Only institution staff belong to an institution.")
+    if role == Role.COUNTY_REVIEWER and (region is None or region.level != Region.Level.COUNTY):
+        errors["region"] = _("A county reviewer is bound to a county.")
+    if (
+        role == Role.OFFICER
+        and region is not None
+        and region.level
+        not in (
+            Region.Level.CITY,
+            Region.Level.PROVINCE,
+        )
+    ):
+        errors["region"] = _("An officer is bound to a city, a province, or nothing (national).")
+    if role in (Role.INSTITUTION_STAFF, Role.EXPERT, Role.ADMINISTRATOR) and region is not None:
+        errors["region"] = _("This role has no region.")
+    return errors
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    institution: Institution | None = None,
+    region: Region | None = None,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a user with a role and the scope that role needs. ``actor`` None means a
+    command-line operator. The password must pass the configured validators. Raises
+    ``ValidationError`` for a taken username, a weak password or a scope that does not
+    fit the role; ``PermissionDenied`` unless the actor is an administrator."""
+    if actor is not None:
+        require(actor, Action.USER_MANAGE)
+    errors = _scope_errors(role, institution, region)
+    if not username.strip():
+        errors["username"] = _("A username is required.")
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = _("This username is taken.")
+    candidate = User(username=username, email=email, first_name=full_name)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user = User(
+            username=username,
+            email=email,
+            first_name=full_name,
+            role=role,
+            institution=institution,
+            region=region,
+        )
+        user.set_password(password)
+        user.save()
+        audit_record(
+            actor=actor,
+            action="user.create",
+            target=user,
+            after={
+                "username": username,
+                "role": role,
+                "institution": institution.pk if institution else None,
+                "region": region.code if region else None,
+            },
+        )
+    return user
+
+
+def expert_profile_set(
+    *,
+    actor: User | None,
+    expert: User,
+    home_region: Region,
+    employer: Institution | None = None,
+    specialty: str = "",
+    declared_conflicts: Iterable[Institution] = (),
+) -> ExpertProfile:
+    """Create or replace an expert's profile (employer, home region, specialty and
+    declared conflicts). Raises ``ValidationError`` unless ``expert`` has the expert
+    role; ``PermissionDenied`` unless the actor is an administrator."""
+    if actor is not None:
+        require(actor, Action.USER_MANAGE)
+    if expert.role != Role.EXPERT:
+        raise ValidationError({"expert": _("Only experts have an expert profile.")})
+    conflicts = sorted({i.pk for i in declared_conflicts})
+    with transaction.atomic():
+        profile, created = ExpertProfile.objects.update_or_create(
+            user=expert,
+            defaults={"home_region": home_region, "employer": employer, "specialty": specialty},
+        )
+        profile.declared_conflicts.set(conflicts)
+        audit_record(
+            actor=actor,
+            action="expert_profile.set",
+            target=expert,
+            after={
+                "home_region": home_region.code,
+                "employer": employer.pk if employer else None,
+                "specialty": specialty,
+                "declared_conflicts": conflicts,
+                "created": created,
+            },
+        )
+    return profile
