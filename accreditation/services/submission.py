@@ -1,0 +1,207 @@
+"""Submitting a self-assessment: completeness checks and the frozen snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accreditation.errors import DomainError, IncompleteError, Problem
+from accreditation.models import Assessment, AssessmentSnapshot, ItemGrade, User
+from accreditation.permissions import Action, require
+from accreditation.selectors.assessments import AttachmentInfo, assessment_attachments
+from accreditation.selectors.scoring import (
+    ScoringInputs,
+    assessment_scoring_inputs,
+    provisional_result,
+    today,
+)
+from accreditation.services.assessments import check_transition, lock_assessment
+from accreditation.services.audit import audit_record
+from standards.scoring import auto_not_applicable
+
+Status = Assessment.Status
+Value = ItemGrade.Value
+SNAPSHOT_SCHEMA = 1
+
+
+def completeness_problems(
+    *,
+    rows: Iterable[Mapping[str, Any]],
+    inputs: ScoringInputs,
+    attachments: Mapping[str, list[AttachmentInfo]],
+) -> list[Problem]:
+    """Every reason the grading cannot be submitted, in catalogue order: facts not
+    declared; applicable items without a grade; graded items that require evidence and
+    have none; N/A claims without a reason. ``rows`` are item grades in catalogue order
+    with ``item_code``, ``grade``, ``na_reason`` and ``evidence_required``. Pure."""
+    problems: list[Problem] = []
+    if inputs.facts_row is None:
+        problems.append(
+            Problem(
+                "facts_missing", _("Declare the institution's facts (staff, population, beds).")
+            )
+        )
+    auto = set(auto_not_applicable(inputs.edition, inputs.facts))
+    for row in rows:
+        code, grade = row["item_code"], row["grade"]
+        if code in auto:
+            continue
+        if grade == Value.NA:
+            if not row["na_reason"]:
+                problems.append(
+                    Problem(
+                        "na_reason_missing",
+                        _("Item %(item)s is claimed not applicable without a reason.")
+                        % {"item": code},
+                        code,
+                    )
+                )
+            continue
+        if grade == Value.UNGRADED:
+            problems.append(
+                Problem("ungraded", _("Item %(item)s has no grade.") % {"item": code}, code)
+            )
+        if row["evidence_required"] and not attachments.get(code):
+            problems.append(
+                Problem(
+                    "evidence_missing",
+                    _("Item %(item)s requires evidence; none is attached.") % {"item": code},
+                    code,
+                )
+            )
+    return problems
+
+
+def _snapshot_data(
+    assessment: Assessment,
+    rows: list[dict[str, Any]],
+    inputs: ScoringInputs,
+    attachments: Mapping[str, list[AttachmentInfo]],
+    submitted_at: Any,
+) -> dict[str, Any]:
+    result = provisional_result(inputs=inputs, target_level=assessment.target_level)
+    facts_row = inputs.facts_row
+    assert facts_row is not None  # completeness_problems refused a missing one
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "assessment": {
+            "id": assessment.pk,
+            "cycle": assessment.cycle_id,
+            "institution": assessment.institution_id,
+            "institution_name": assessment.institution.name,
+            "institution_kind": assessment.institution.kind,
+            "target_level": assessment.target_level,
+            "submitted_at": submitted_at.isoformat(),
+        },
+        "edition": {
+            "id": assessment.edition_id,
+            "code": assessment.edition.code,
+            "status": assessment.edition.status,
+        },
+        "rule_sets": {
+            level: {
+                "id": rs.pk,
+                "version": rs.version,
+                "province_code": rs.province_code,
+                "provisional": rs.provisional,
+            }
+            for level, rs in inputs.rule_sets.items()
+        },
+        "facts": {
+            "id": facts_row.pk,
+            "effective_from": facts_row.effective_from.isoformat(),
+            **inputs.facts.as_dict(),
+        },
+        "grades": {
+            row["item_code"]: {
+                "grade": row["grade"],
+                "na_reason": row["na_reason"],
+                "metric_value": None if row["metric_value"] is None else str(row["metric_value"]),
+                "note": row["note"],
+                "version": row["version"],
+            }
+            for row in rows
+        },
+        "evidence": {
+            code: [
+                {"sha256": a.sha256, "name": a.name, "size": a.size, "type": a.file_type}
+                for a in items
+            ]
+            for code, items in attachments.items()
+        },
+        "result": result.as_dict(),
+    }
+
+
+def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnapshot:
+    """Submit a draft or returned assessment.
+
+    Checks completeness and, when anything is missing, raises ``IncompleteError``
+    listing every problem at once (nothing changes). On success freezes an immutable
+    :class:`AssessmentSnapshot` (grades, facts in force today, evidence hashes, edition
+    and rule-set versions, provisional result), marks the assessment submitted and
+    refuses further edits until it is returned.
+
+    Raises ``PermissionDenied`` unless ``actor`` is staff of the institution;
+    ``InvalidTransition`` from any status but draft or returned; ``DomainError`` with
+    code ``cycle_closed`` when the cycle is closed."""
+    require(actor, Action.ASSESSMENT_SUBMIT, assessment)
+    with transaction.atomic():
+        locked = lock_assessment(assessment, "cycle", "institution", "edition")
+        require(actor, Action.ASSESSMENT_SUBMIT, locked)
+        check_transition(locked, Status.SUBMITTED)
+        if not locked.cycle.is_open:
+            raise DomainError(_("The cycle is closed."), code="cycle_closed")
+        inputs = assessment_scoring_inputs(assessment=locked, on=today())
+        rows = list(
+            ItemGrade.objects.filter(assessment=locked)
+            .order_by("item__position")
+            .values(
+                "item_code",
+                "grade",
+                "na_reason",
+                "metric_value",
+                "note",
+                "version",
+                "item__evidence_required",
+            )
+        )
+        for row in rows:
+            row["evidence_required"] = row.pop("item__evidence_required")
+        attachments = assessment_attachments(assessment=locked)
+        problems = completeness_problems(rows=rows, inputs=inputs, attachments=attachments)
+        if problems:
+            raise IncompleteError(
+                _("The assessment is not complete: %(count)d problems.") % {"count": len(problems)},
+                problems=problems,
+            )
+        now = timezone.now()
+        sequence = AssessmentSnapshot.objects.filter(assessment=locked).count() + 1
+        snapshot = AssessmentSnapshot.objects.create(
+            assessment=locked,
+            sequence=sequence,
+            created_by=actor,
+            data=_snapshot_data(locked, rows, inputs, attachments, now),
+        )
+        before = locked.status
+        locked.status = Status.SUBMITTED
+        locked.submitted_at = now
+        locked.version += 1
+        locked.save(update_fields=["status", "submitted_at", "version"])
+        audit_record(
+            actor=actor,
+            action="assessment.submit",
+            target=locked,
+            before={"status": before},
+            after={
+                "status": Status.SUBMITTED,
+                "snapshot": snapshot.pk,
+                "sequence": sequence,
+                "provisional_level": snapshot.data["result"]["level"],
+            },
+        )
+    return snapshot
