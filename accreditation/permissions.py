@@ -73,6 +73,14 @@ def _institution_in_scope(user: User, institution: Institution) -> bool:
     return False
 
 
+def _institution_visible(user: User, institution: Institution) -> bool:
+    if user.role == Role.EXPERT:
+        return ExpertAssignment.objects.filter(
+            expert=user, assessment__institution=institution
+        ).exists()
+    return _institution_in_scope(user, institution)
+
+
 def _assessment_visible(user: User, assessment: Assessment) -> bool:
     if user.role == Role.EXPERT:
         return ExpertAssignment.objects.filter(assessment=assessment, expert=user).exists()
@@ -122,7 +130,7 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.REGION_MANAGE: _administrator,
     Action.USER_MANAGE: _administrator,
     Action.INSTITUTION_MANAGE: _administrator,
-    Action.INSTITUTION_VIEW: _institution_in_scope,
+    Action.INSTITUTION_VIEW: _institution_visible,
     Action.FACTS_RECORD: _facts_record,
     Action.CYCLE_MANAGE: _cycle_manage,
     Action.ASSESSMENT_OPEN: _own_institution_staff,
