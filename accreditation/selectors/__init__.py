@@ -28,6 +28,7 @@ from accreditation.selectors.scoring import (
 from accreditation.selectors.visibility import (
     assessment_get_for_user,
     assessments_visible_to,
+    attachment_get_for_user,
     attachments_visible_to,
     audit_events_visible_to,
     institutions_visible_to,
@@ -49,6 +50,7 @@ __all__ = [
     "assessment_scoring_inputs",
     "assessment_snapshots",
     "assessments_visible_to",
+    "attachment_get_for_user",
     "attachments_visible_to",
     "audit_events_by_user",
     "audit_events_for_assessment",

@@ -90,6 +90,12 @@ def attachments_visible_to(user: Any) -> QuerySet[EvidenceAttachment]:
     )
 
 
+def attachment_get_for_user(*, user: Any, attachment_id: int) -> EvidenceAttachment:
+    """One attachment (with its evidence file) if ``user`` may see its assessment; for
+    downloads. Raises ``EvidenceAttachment.DoesNotExist`` otherwise."""
+    return attachments_visible_to(user).select_related("evidence").get(pk=attachment_id)
+
+
 def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     """Audit rows of assessments ``user`` may see, plus, for administrators, everything."""
     if _active(user) and user.role == Role.ADMINISTRATOR:
