@@ -34,4 +34,6 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
 	DJANGO_DEBUG=1 $(PY) manage.py bench_scoring

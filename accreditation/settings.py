@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "viewflow",
     "viewflow.workflow",
     "accreditation",
@@ -59,6 +62,8 @@ VIEWFLOW = {"AUTOREGISTER": False}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "accreditation.urls"
@@ -114,6 +121,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins after repeated failures before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ACCREDITATION_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("ACCREDITATION_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -128,6 +146,80 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Evidence and certificates go to the default storage: local files unless an
+# S3-compatible bucket is configured (pip install ".[s3]").
+_default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if os.environ.get("ACCREDITATION_S3_BUCKET"):
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ACCREDITATION_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ACCREDITATION_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ACCREDITATION_S3_REGION") or None,
+            "access_key": os.environ.get("ACCREDITATION_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ACCREDITATION_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Upload limits: request bodies are refused past these sizes before any view runs.
+ACCREDITATION_MAX_UPLOAD_BYTES = int(
+    os.environ.get("ACCREDITATION_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Background work (certificate batches, reminders, exports) through the django-tasks
+# API. The database backend needs a worker: manage.py db_worker.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ACCREDITATION_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Security. HTTPS settings switch on with debug off; ACCREDITATION_HTTPS=0 disables them
+# for a deployment behind a proxy that terminates TLS without forwarding the scheme.
+_https = not DEBUG and env_bool("ACCREDITATION_HTTPS", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _https
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_HSTS_SECONDS = 31536000 if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
+SECURE_HSTS_PRELOAD = _https
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -147,5 +239,9 @@ ACCREDITATION = {
     # Folder that load_catalogue reads editions and rule sets from.
     "CATALOGUE_DIR": BASE_DIR / "fixtures" / "standards",
     # Largest evidence file accepted (bytes); the type is always checked from the content.
-    "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)),
+    "EVIDENCE_MAX_BYTES": ACCREDITATION_MAX_UPLOAD_BYTES,
+    # Public base URL printed on certificates' QR codes.
+    "PUBLIC_BASE_URL": os.environ.get("ACCREDITATION_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+    # A CJK TrueType font for PDFs; Debian's UMing or WenQuanYi are found otherwise.
+    "CJK_FONT": os.environ.get("ACCREDITATION_CJK_FONT", ""),
 }

@@ -14,3 +14,13 @@ globals().update({name: getattr(_base, name) for name in dir(_base) if name.isup
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Background tasks run inline, inside the caller's transaction, in tests.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F821 - copied from the base settings
+# The suite runs with the production security settings, over plain HTTP.
+SECURE_SSL_REDIRECT = False
+# No collectstatic before tests: serve static files unhashed.
+STORAGES = {
+    **STORAGES,  # noqa: F821 - copied from the base settings
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

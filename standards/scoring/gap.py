@@ -106,7 +106,7 @@ def _solve_basic(
     """Choose basic-tier upgrades; writes final ranks into ``final``."""
     u0, u1, u2 = unforced
     w1, w2 = forced_at
-    dc, db, da = deficits
+    dc, db, da = (max(0, d) for d in deficits)
     if dc > len(u0):
         raise _Unreachable(f"needs {dc} more items at C or better, only {len(u0)} can rise")
     if db > len(u0) + len(u1) + len(w1):
@@ -114,7 +114,7 @@ def _solve_basic(
     if da > len(u0) + len(u1) + len(u2) + len(w1) + len(w2):
         raise _Unreachable(f"needs {da} more items at A; not enough can rise")
     n = max(dc, db - len(w1), da - len(w1) - len(w2), 0)
-    if n == 0 and db <= 0 and da <= 0:
+    if not (dc or db or da):
         return
 
     best: tuple[int, int, int, int, int] | None = None  # steps, x, y, rb, ra

@@ -66,9 +66,18 @@ class Facts:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Facts:
-        unknown = sorted(set(data) - FACT_NAMES)
-        if unknown:
-            raise ScoringInputError([f"facts: unknown fact {name!r}" for name in unknown])
+        errors = [f"facts: unknown fact {name!r}" for name in sorted(set(data) - FACT_NAMES)]
+        for name in sorted(FACT_NAMES & set(data)):
+            value = data[name]
+            if value is None:
+                continue
+            if name == "inpatient_ward":
+                if not isinstance(value, bool):
+                    errors.append(f"facts.{name}: expected true or false, got {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                errors.append(f"facts.{name}: expected a whole number >= 0, got {value!r}")
+        if errors:
+            raise ScoringInputError(errors)
         return cls(**{k: data[k] for k in FACT_NAMES if k in data})
 
     def as_dict(self) -> dict[str, Any]:
