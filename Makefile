@@ -19,6 +19,7 @@ install: $(STAMP)
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 test: install
