@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 
 #: Error-correction levels: L 7%, M 15%, Q 25%, H 30% of codewords recoverable.
 LEVELS: tuple[str, ...] = ("L", "M", "Q", "H")
@@ -88,5 +88,6 @@ def draw_qr(
             else:
                 c += 1
     canvas.setFillColor(color)
-    canvas.drawPath(path, stroke=0, fill=1)
+    # Non-zero winding: abutting or rounding-overlapped runs stay dark, never cancel.
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=FILL_NON_ZERO)
     canvas.restoreState()
