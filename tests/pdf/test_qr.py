@@ -21,7 +21,7 @@ def test_encoded_matrix_decodes_to_the_payload(url):
     assert decode(matrix.modules) == url.encode("ascii")
 
 
-@pytest.mark.parametrize(("url", "version"), zip(URLS, [1, 4, 10], strict=True))
+@pytest.mark.parametrize(("url", "version"), list(zip(URLS, [1, 4, 10], strict=True)))
 def test_smallest_version_is_chosen_and_size_follows_it(url, version):
     matrix = encode_qr(url)
     assert (matrix.version, matrix.size, matrix.level) == (version, 17 + 4 * version, "M")
