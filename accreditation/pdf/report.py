@@ -16,7 +16,15 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from accreditation.pdf.certificate import chinese_date
 from accreditation.pdf.data import ChapterRow, ReportData
@@ -265,7 +273,9 @@ def _items(data: ReportData, styles: Styles) -> list[Flowable]:
         f"{sum(i.self_grade == i.review_grade for i in data.items)} 个，下调 {downgraded} 个"
         "（下调的条款以浅红色标出）。"
     )
+    # A heading alone at the foot of a page: start the section on the next one instead.
     return [
+        CondPageBreak(50 * mm),
         para("四、逐条评审结果", styles.heading),
         para(summary, styles.body),
         Spacer(1, 4),
@@ -275,7 +285,7 @@ def _items(data: ReportData, styles: Styles) -> list[Flowable]:
 
 def _gap(data: ReportData, styles: Styles) -> list[Flowable]:
     gap = data.gap
-    out: list[Flowable] = [para("五、整改提升计划", styles.heading)]
+    out: list[Flowable] = [CondPageBreak(40 * mm), para("五、整改提升计划", styles.heading)]
     if gap.target is None:
         return [*out, para("已达到最高等级，无需提升。", styles.body)]
     target = level_label(gap.target)
