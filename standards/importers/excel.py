@@ -266,11 +266,11 @@ class _Reader:
             steps.append({"code": code.strip(), "text": rest.strip()})
         return steps
 
-    def items(self, sheet: Any) -> list[dict[str, Any]]:
+    def items(self, sheet: Any) -> Any:
         rows = sheet.iter_rows(values_only=True)
         index = self.columns(next(rows, ()))
         if self.ck.errors:
-            return []
+            return INVALID  # the rows cannot be read without their columns
         chapters: list[dict[str, Any]] = []
         titles: dict[Path, tuple[str, int]] = {}
         for row_no, row in enumerate(rows, start=2):
