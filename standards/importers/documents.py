@@ -12,17 +12,15 @@ from typing import Any
 
 import yaml
 
+from standards.importers.edition import edition_from_document
 from standards.importers.errors import CatalogueFileError, Checker, MappingLocator, Path
+from standards.importers.fields import show
+from standards.importers.ruleset import ruleset_file_from_document
 from standards.importers.types import (
     EDITION_FORMAT,
     RULESET_FORMAT,
     EditionData,
     RuleSetFileData,
-)
-from standards.importers.validate import (
-    edition_from_document,
-    ruleset_file_from_document,
-    show,
 )
 
 EDITION = "edition"

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from standards.importers.errors import CatalogueFileError, Checker, Path
+from standards.importers.fields import INVALID, show
 from standards.importers.types import EDITION_FORMAT, GRADES
-from standards.importers.validate import INVALID, show
 
 EDITION_SHEET = "edition"
 ITEMS_SHEET = "items"

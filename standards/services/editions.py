@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accreditation.models import User
 from accreditation.services.audit import audit_record
+from standards.importers.edition import edition_from_document
 from standards.importers.errors import Checker, MappingLocator
+from standards.importers.fields import EDITION_CODE
 from standards.importers.types import ChapterData, EditionData
-from standards.importers.validate import EDITION_CODE, edition_from_document
 from standards.models import (
     Chapter,
     Criterion,

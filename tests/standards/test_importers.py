@@ -211,3 +211,19 @@ def test_excel_errors_name_sheet_row_and_column(tmp_path):
         "a threshold needs a metric on the item",
         "bad.xlsx: sheet 'items' row 4 (code 1.2.1): column 'B_text' (T): is required",
     ]
+
+
+def test_a_missing_or_non_mapping_object_is_reported_once(tmp_path):
+    doc = edition_doc()
+    del doc["edition"]
+    doc["chapters"][0]["sections"][0]["items"][0]["criteria"]["C"] = None
+    path = write_json(tmp_path / "x.json", doc)
+
+    with pytest.raises(CatalogueFileError) as exc:
+        read_file(path)
+
+    assert exc.value.errors == [
+        "x.json: field 'edition': is required",
+        "x.json: chapters[0].sections[0].items[0] (code 1.1.1): field 'criteria.C': must be a "
+        "mapping of fields, not null",
+    ]
