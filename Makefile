@@ -35,3 +35,4 @@ format: install
 
 bench: install
 	DJANGO_DEBUG=1 $(PY) manage.py bench_scoring
+	DJANGO_DEBUG=1 $(PY) manage.py bench_import
