@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from standards.models import PUBLICATION_TRANSITIONS, PublicationStatus
 
@@ -36,7 +37,11 @@ def transition_check(*, label: str, current: str, target: str) -> None:
     if target not in PUBLICATION_TRANSITIONS[current]:
         allowed = ", ".join(sorted(PUBLICATION_TRANSITIONS[current])) or "none"
         raise ValidationError(
-            f"{label} is {current}; it cannot become {target} (allowed from {current}: {allowed})."
+            _(
+                "%(label)s is %(current)s; it cannot become %(target)s "
+                "(allowed from %(current)s: %(allowed)s)."
+            )
+            % {"label": label, "current": current, "target": target, "allowed": allowed}
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation.models import User
 from accreditation.services.audit import audit_record
@@ -161,13 +162,22 @@ def _must_pass_kept(*, edition: Edition, data: EditionData, source: str) -> None
     """Refuse a replacement that drops items the edition's rule sets require."""
     codes = {item.code for item in data.items()}
     missing = [
-        f"{rs} requires item {mp['item']}, which the new content removes"
+        _("%(rule_set)s requires item %(item)s, which the new content removes")
+        % {"rule_set": rs, "item": mp["item"]}
         for rs in RuleSet.objects.filter(edition=edition).select_related("edition")
         for mp in rs.must_pass
         if mp["item"] not in codes
     ]
     if missing:
-        raise ValidationError([prefixed(source, f"Edition {edition.code}: {m}.") for m in missing])
+        raise ValidationError(
+            [
+                prefixed(
+                    source,
+                    _("Edition %(code)s: %(problem)s.") % {"code": edition.code, "problem": m},
+                )
+                for m in missing
+            ]
+        )
 
 
 @transaction.atomic
@@ -183,7 +193,7 @@ def edition_import(*, actor: User | None, data: EditionData) -> ImportResult:
     content differs, when a replacement drops an item a rule set requires, or when
     the status change is not allowed.
     """
-    label = f"Edition {data.code}"
+    label = _("Edition %(code)s") % {"code": data.code}
     edition = Edition.objects.select_for_update().filter(code=data.code).first()
     size = edition_summary(data)
     if edition is None:
@@ -226,9 +236,17 @@ def edition_import(*, actor: User | None, data: EditionData) -> ImportResult:
         raise ValidationError(
             prefixed(
                 data.source,
-                f"{label} is {edition.status}, so its content cannot change "
-                f"({'; '.join(changes)}). Import it under a new edition code, or clone "
-                f"{data.code} to a draft and import into that.",
+                _(
+                    "%(label)s is %(status)s, so its content cannot change (%(changes)s). "
+                    "Import it under a new edition code, or clone %(code)s to a draft and "
+                    "import into that."
+                )
+                % {
+                    "label": label,
+                    "status": edition.status,
+                    "changes": "; ".join(changes),
+                    "code": data.code,
+                },
             )
         )
     _must_pass_kept(edition=edition, data=data, source=data.source)
@@ -260,7 +278,7 @@ def edition_problems(*, edition: Edition) -> list[str]:
     from standards.exporters import edition_to_document
 
     document = edition_to_document(edition_document(edition=edition))
-    checker = Checker(f"Edition {edition.code}", MappingLocator(document))
+    checker = Checker(_("Edition %(code)s") % {"code": edition.code}, MappingLocator(document))
     edition_from_document(document, checker)
     return checker.errors
 
@@ -273,7 +291,9 @@ def edition_publish(*, actor: User | None, edition: Edition) -> Edition:
     check of the file format (C/B/A criteria on every item, consistent codes...)."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     transition_check(
-        label=f"Edition {edition.code}", current=edition.status, target=PublicationStatus.PUBLISHED
+        label=_("Edition %(code)s") % {"code": edition.code},
+        current=edition.status,
+        target=PublicationStatus.PUBLISHED,
     )
     problems = edition_problems(edition=edition)
     if problems:
@@ -287,7 +307,9 @@ def edition_retire(*, actor: User | None, edition: Edition) -> Edition:
     """Retire a published edition. Raises ``ValidationError`` for any other status."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     transition_check(
-        label=f"Edition {edition.code}", current=edition.status, target=PublicationStatus.RETIRED
+        label=_("Edition %(code)s") % {"code": edition.code},
+        current=edition.status,
+        target=PublicationStatus.RETIRED,
     )
     _status_set(actor=actor, edition=edition, target=PublicationStatus.RETIRED)
     return edition
@@ -300,10 +322,13 @@ def edition_clone(*, actor: User | None, edition: Edition, new_code: str) -> Edi
     are not copied. Raises ``ValidationError`` when ``new_code`` is malformed or taken."""
     if not EDITION_CODE.match(new_code) or len(new_code) > 40:
         raise ValidationError(
-            f"{new_code!r} is not a valid edition code (letters, digits and dashes, at most 40)."
+            _("%(code)r is not a valid edition code (letters, digits and dashes, at most 40).")
+            % {"code": new_code}
         )
     if Edition.objects.filter(code=new_code).exists():
-        raise ValidationError(f"Edition {new_code} already exists; choose another code.")
+        raise ValidationError(
+            _("Edition %(code)s already exists; choose another code.") % {"code": new_code}
+        )
     data = edition_document(edition=edition)
     clone = Edition.objects.create(
         code=new_code,

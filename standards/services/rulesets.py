@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accreditation.models import User
 from accreditation.services.audit import audit_record
@@ -119,7 +120,10 @@ def ruleset_import(*, actor: User | None, data: RuleSetFileData) -> ImportResult
     edition = Edition.objects.filter(code=data.edition).first()
     if edition is None:
         raise ValidationError(
-            prefixed(data.source, f"Edition {data.edition} does not exist; import it first.")
+            prefixed(
+                data.source,
+                _("Edition %(code)s does not exist; import it first.") % {"code": data.edition},
+            )
         )
     item_codes = set(Item.objects.filter(edition=edition).values_list("code", flat=True))
     existing = {
@@ -132,7 +136,11 @@ def ruleset_import(*, actor: User | None, data: RuleSetFileData) -> ImportResult
         where = prefixed(data.source, rs.where) if rs.where else data.source
         label = rs.label(data.edition)
         errors += [
-            prefixed(where, f"must-pass item {m.item} does not exist in edition {data.edition}")
+            prefixed(
+                where,
+                _("must-pass item %(item)s does not exist in edition %(code)s")
+                % {"item": m.item, "code": data.edition},
+            )
             for m in rs.must_pass
             if m.item not in item_codes
         ]
@@ -153,8 +161,11 @@ def ruleset_import(*, actor: User | None, data: RuleSetFileData) -> ImportResult
             errors.append(
                 prefixed(
                     where,
-                    f"{label} is {current.status} and cannot change; give the "
-                    f"changed rule set a new version number (v{latest + 1}).",
+                    _(
+                        "%(label)s is %(status)s and cannot change; give the changed rule "
+                        "set a new version number (v%(version)s)."
+                    )
+                    % {"label": label, "status": current.status, "version": latest + 1},
                 )
             )
         else:
@@ -215,14 +226,16 @@ def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
     ``ValidationError`` for any other status or when a must-pass item is missing."""
     rule_set = RuleSet.objects.select_for_update().select_related("edition").get(pk=rule_set.pk)
     transition_check(
-        label=f"Rule set {rule_set}", current=rule_set.status, target=PublicationStatus.PUBLISHED
+        label=_("Rule set %(rule_set)s") % {"rule_set": rule_set},
+        current=rule_set.status,
+        target=PublicationStatus.PUBLISHED,
     )
     codes = set(Item.objects.filter(edition=rule_set.edition_id).values_list("code", flat=True))
     missing = [m["item"] for m in rule_set.must_pass if m["item"] not in codes]
     if missing:
         raise ValidationError(
-            f"Rule set {rule_set}: must-pass items {', '.join(missing)} do not exist in "
-            f"edition {rule_set.edition.code}."
+            _("Rule set %(rule_set)s: must-pass items %(items)s do not exist in edition %(code)s.")
+            % {"rule_set": rule_set, "items": ", ".join(missing), "code": rule_set.edition.code}
         )
     _status_set(actor=actor, rule_set=rule_set, target=PublicationStatus.PUBLISHED)
     return rule_set
@@ -233,7 +246,9 @@ def ruleset_retire(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
     """Retire a published rule set. Raises ``ValidationError`` for any other status."""
     rule_set = RuleSet.objects.select_for_update().select_related("edition").get(pk=rule_set.pk)
     transition_check(
-        label=f"Rule set {rule_set}", current=rule_set.status, target=PublicationStatus.RETIRED
+        label=_("Rule set %(rule_set)s") % {"rule_set": rule_set},
+        current=rule_set.status,
+        target=PublicationStatus.RETIRED,
     )
     _status_set(actor=actor, rule_set=rule_set, target=PublicationStatus.RETIRED)
     return rule_set
