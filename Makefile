@@ -38,6 +38,7 @@ bench: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
 	DJANGO_DEBUG=1 $(PY) manage.py bench_scoring
+	DJANGO_DEBUG=1 $(PY) manage.py bench_import
 
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench
