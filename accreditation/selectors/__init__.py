@@ -1,6 +1,7 @@
 """Every non-trivial read. Visibility first (``visibility``), then reads of one
-assessment (``assessments``), scoring inputs and results (``scoring``), the audit
-trail (``audit``) and people (``people``)."""
+assessment (``assessments``), scoring inputs and results (``scoring``), the inputs of
+a whole province or nation for rescoring (``rescoring``), the audit trail (``audit``)
+and people (``people``)."""
 
 from accreditation.selectors.assessments import (
     AttachmentInfo,
@@ -15,6 +16,11 @@ from accreditation.selectors.assessments import (
 )
 from accreditation.selectors.audit import audit_events_by_user, audit_events_for_assessment
 from accreditation.selectors.people import expert_conflicts
+from accreditation.selectors.rescoring import (
+    AssessmentScoringInput,
+    grade_counts_by_assessment,
+    scoring_inputs_stream,
+)
 from accreditation.selectors.scoring import (
     ProvisionalResult,
     ScoringInputs,
@@ -35,6 +41,7 @@ from accreditation.selectors.visibility import (
 )
 
 __all__ = [
+    "AssessmentScoringInput",
     "AttachmentInfo",
     "ChapterProgress",
     "ChecklistRow",
@@ -58,7 +65,9 @@ __all__ = [
     "cycle_standard_for",
     "expert_conflicts",
     "facts_in_force",
+    "grade_counts_by_assessment",
     "institutions_visible_to",
     "latest_return",
     "provisional_result",
+    "scoring_inputs_stream",
 ]
