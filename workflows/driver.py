@@ -58,9 +58,12 @@ def process_id(assessment: Assessment) -> int | None:
 
 
 def open_tasks(*, assessment: Assessment, names: Iterable[str] | None = None) -> QuerySet[Task]:
-    """The assessment's steps waiting to be done, oldest first."""
+    """The assessment's human steps waiting to be done, oldest first (a join waiting
+    for its branches is not a step anyone can take)."""
     qs = Task.objects.filter(
-        process__assessmentprocess__assessment=assessment, status__in=OPEN_STATUSES
+        process__assessmentprocess__assessment=assessment,
+        status__in=OPEN_STATUSES,
+        flow_task_type="HUMAN",
     )
     if names is not None:
         qs = qs.filter(flow_task__in=nodes(*names))
