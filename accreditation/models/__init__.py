@@ -1,6 +1,7 @@
 from accreditation.models.assessments import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
+    STAGE_STATUSES,
     Assessment,
     AssessmentReturn,
     AssessmentSnapshot,
@@ -55,6 +56,7 @@ __all__ = [
     "EDITABLE_STATUSES",
     "OBJECTION_TRANSITIONS",
     "RECOGNITION_TRANSITIONS",
+    "STAGE_STATUSES",
     "Assessment",
     "AssessmentResult",
     "AssessmentReturn",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.models.cycles import Stage
 from accreditation.models.reviews import ReviewStage
 from standards.models import Level
 
@@ -35,6 +36,14 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     _S.RECOGNISED: frozenset(),
     _S.NOT_RECOGNISED: frozenset(),
     _S.WITHDRAWN: frozenset(),
+}
+#: The statuses in which an assessment is still at each stage that has a deadline.
+STAGE_STATUSES: dict[str, tuple[str, ...]] = {
+    Stage.SELF_ASSESSMENT: (_S.DRAFT, _S.RETURNED),
+    Stage.COUNTY_REVIEW: (_S.SUBMITTED, _S.COUNTY_REVIEW),
+    Stage.EXPERT_REVIEW: (_S.EXPERT_REVIEW,),
+    Stage.CONSOLIDATION: (_S.CONSOLIDATION,),
+    Stage.PUBLIC_NOTICE: (_S.DECIDED, _S.PUBLIC_NOTICE),
 }
 #: Statuses in which the institution may change grades and evidence.
 EDITABLE_STATUSES: frozenset[str] = frozenset({_S.DRAFT, _S.RETURNED})
