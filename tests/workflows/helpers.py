@@ -82,3 +82,27 @@ def on_notice(world, experts, assessment, officer, region, *, number="卫公示�
 
 def item_grades(assessment: Assessment) -> dict[str, str]:
     return dict(ItemGrade.objects.filter(assessment=assessment).values_list("item_code", "grade"))
+
+
+def recognise_all(world, experts, officer, region, entries, *, number="卫公示〔2026〕1号"):
+    """Take each (assessment, staff, county reviewer, grade) through the review and
+    recognise them all on one notice."""
+    from accreditation.services.notices import public_notice_close
+
+    for assessment, staff, reviewer, grade in entries:
+        at_expert_review(world, assessment, staff, reviewer, grade=grade)
+        panel_assign(actor=officer, assessment=assessment, lead=experts.lead)
+        grade_all(experts.lead, assessment, grade)
+        expert_review_submit(actor=experts.lead, assessment=assessment)
+        consolidation_complete(actor=experts.lead, assessment=assessment)
+        decision_record(actor=officer, assessment=assessment)
+    notice = public_notice_open(
+        actor=officer,
+        cycle=world.cycle,
+        region=region,
+        assessments=[e[0] for e in entries],
+        starts_on=timezone.localdate() - dt.timedelta(days=8),
+        document_number=number,
+    )
+    public_notice_close(actor=officer, notice=notice)
+    return notice
