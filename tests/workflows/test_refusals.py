@@ -6,24 +6,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from viewflow.workflow.models import Task
 
 from accreditation.models import (
-    Assessment,
-    AssessmentResult,
-    AuditEvent,
-    CertificateRecord,
-    Consolidation,
-    CountyReview,
-    Decision,
-    ExpertAssignment,
-    ExpertItemGrade,
-    ExpertReview,
-    LookBack,
-    Objection,
-    PublicNotice,
     Recognition,
-    ReviewRound,
 )
 from accreditation.services.checks import ReductionItem, lookback_record, reduction_apply
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
@@ -49,35 +34,9 @@ from tests.workflows.helpers import (
     at_expert_review,
     grade_all,
     recognise_all,
+    state,
     submitted,
 )
-
-MODELS = (
-    AssessmentResult,
-    AuditEvent,
-    CertificateRecord,
-    Consolidation,
-    CountyReview,
-    Decision,
-    ExpertAssignment,
-    ExpertReview,
-    LookBack,
-    Objection,
-    PublicNotice,
-    Recognition,
-    ReviewRound,
-)
-
-
-def state():
-    return (
-        list(Assessment.objects.order_by("pk").values_list("pk", "status", "version")),
-        list(Task.objects.order_by("pk").values_list("pk", "status", "owner_id")),
-        list(ExpertItemGrade.objects.order_by("pk").values_list("pk", "grade", "version")),
-        list(Recognition.objects.order_by("pk").values_list("pk", "status")),
-        list(Objection.objects.order_by("pk").values_list("pk", "status")),
-        {model.__name__: model.objects.count() for model in MODELS},
-    )
 
 
 def refuse(call, users):
