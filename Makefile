@@ -40,3 +40,7 @@ bench: install
 
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench
+
+# The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
+schema: install
+	DJANGO_DEBUG=1 $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
