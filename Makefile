@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint format bench schema
+.PHONY: install demo test lint format bench bench-pdf schema
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ bench: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
 	DJANGO_DEBUG=1 $(PY) manage.py bench_scoring
+
+bench-pdf: install
+	$(PY) -m accreditation.pdf.bench
