@@ -45,7 +45,8 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
 
 def json_role_required(*roles: str) -> Callable[[View], View]:
-    """JSON endpoints: 401 for anonymous callers, 403 for other roles, as JSON."""
+    """JSON endpoints: 401 for anonymous callers, 403 for other roles, 404 for objects
+    out of scope, as JSON."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -60,7 +61,10 @@ def json_role_required(*roles: str) -> Callable[[View], View]:
                     {"code": "permission_denied", "message": _("You are not allowed to do this.")},
                     status=403,
                 )
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except Http404:
+                return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
 
         return wrapper
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -162,8 +162,7 @@ def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
         pk=cycle_id, province__code=_province_code(institution.region.path)
     ).first()
     if cycle is None:
-        messages.error(request, _("No such cycle."))
-        return redirect("web:institution_home")
+        raise Http404(_("No such cycle."))
     standard = CycleStandard.objects.filter(cycle=cycle, kind=institution.standard_kind).first()
     form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
     if not form.is_valid():
