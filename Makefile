@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: install demo test lint format bench bench-pdf schema messages
 
@@ -19,6 +19,7 @@ install: $(STAMP)
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 test: install
@@ -37,6 +38,7 @@ bench: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
 	DJANGO_DEBUG=1 $(PY) manage.py bench_scoring
+	DJANGO_DEBUG=1 $(PY) manage.py bench_import
 
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench

@@ -81,17 +81,17 @@ def assessment_progress(*, assessment: Assessment) -> Progress:
     titles = dict(
         Chapter.objects.filter(edition_id=assessment.edition_id).values_list("code", "title")
     )
+    # Per chapter: total, applicable, answered, not applicable.
     counts: dict[str, list[int]] = {code: [0, 0, 0, 0] for code in spec.chapters}
     for item in spec.items:
-        total_applicable_answered_na = counts[item.chapter]
-        total_applicable_answered_na[0] += 1
+        tally = counts[item.chapter]
+        tally[0] += 1
         grade = grades.get(item.code, UNGRADED)
         if grade == NA or item.code in auto:
-            total_applicable_answered_na[3] += 1
-            continue
-        total_applicable_answered_na[1] += 1
-        if grade != UNGRADED:
-            total_applicable_answered_na[2] += 1
+            tally[3] += 1
+        else:
+            tally[1] += 1
+            tally[2] += grade != UNGRADED
     chapters = tuple(
         ChapterProgress(code, titles.get(code, ""), *values) for code, values in counts.items()
     )
