@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'item grade',
                 'verbose_name_plural': 'item grades',
-                'ordering': ['assessment', 'item__position'],
+                'ordering': ['assessment', 'id'],
             },
         ),
         migrations.CreateModel(

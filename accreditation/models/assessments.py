@@ -131,7 +131,8 @@ class ItemGrade(models.Model):
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["assessment", "item__position"]
+        # Rows are created in catalogue order, so id order is catalogue order (no join).
+        ordering = ["assessment", "id"]
         verbose_name = _("item grade")
         verbose_name_plural = _("item grades")
         constraints = [

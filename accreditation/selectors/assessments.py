@@ -8,8 +8,11 @@ Each runs a constant number of queries, independent of the number of items.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import QuerySet
 
 from accreditation.models import (
     Assessment,
@@ -81,17 +84,17 @@ def assessment_progress(*, assessment: Assessment) -> Progress:
     titles = dict(
         Chapter.objects.filter(edition_id=assessment.edition_id).values_list("code", "title")
     )
+    # Per chapter: total, applicable, answered, not applicable.
     counts: dict[str, list[int]] = {code: [0, 0, 0, 0] for code in spec.chapters}
     for item in spec.items:
-        total_applicable_answered_na = counts[item.chapter]
-        total_applicable_answered_na[0] += 1
+        tally = counts[item.chapter]
+        tally[0] += 1
         grade = grades.get(item.code, UNGRADED)
         if grade == NA or item.code in auto:
-            total_applicable_answered_na[3] += 1
-            continue
-        total_applicable_answered_na[1] += 1
-        if grade != UNGRADED:
-            total_applicable_answered_na[2] += 1
+            tally[3] += 1
+        else:
+            tally[1] += 1
+            tally[2] += grade != UNGRADED
     chapters = tuple(
         ChapterProgress(code, titles.get(code, ""), *values) for code, values in counts.items()
     )
@@ -144,15 +147,25 @@ def latest_return(*, assessment: Assessment) -> AssessmentReturn | None:
     return AssessmentReturn.objects.filter(assessment=assessment).order_by("-id").first()
 
 
-def assessment_checklist(*, assessment: Assessment) -> list[ChecklistRow]:
-    """Every item in catalogue order with grade, evidence, applicability and, when the
-    assessment was returned, the reviewer's comment. Five queries."""
-    grades = list(
+def checklist_grades(*, assessment: Assessment) -> QuerySet[ItemGrade]:
+    """The assessment's item grades in catalogue order with item, section, chapter and
+    criteria loaded: the rows :func:`assessment_checklist` decorates. Callers may filter,
+    reorder or slice it (e.g. one page) and pass the rows back."""
+    return (
         ItemGrade.objects.filter(assessment=assessment)
         .select_related("item__section__chapter")
         .prefetch_related("item__criteria")
         .order_by("item__position")
     )
+
+
+def assessment_checklist(
+    *, assessment: Assessment, grades: Iterable[ItemGrade] | None = None
+) -> list[ChecklistRow]:
+    """Every item in catalogue order (or the rows of ``grades``, from
+    :func:`checklist_grades`) with grade, evidence, applicability and, when the
+    assessment was returned, the reviewer's comment. Five queries."""
+    grades = list(grades if grades is not None else checklist_grades(assessment=assessment))
     facts_row = facts_in_force(institution_id=assessment.institution_id)
     spec = edition_spec(edition=_edition(assessment))
     auto = set(auto_not_applicable(spec, facts_row.as_facts() if facts_row else Facts()))

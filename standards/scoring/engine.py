@@ -17,6 +17,7 @@ Contract of :func:`evaluate`:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -42,6 +43,10 @@ from standards.scoring.types import (
 # Grade string -> slot in a 5-wide count block: none, C, B, A, NA. A missing grade is none.
 _SLOT: dict[str | None, int] = {None: 0, "none": 0, "C": 1, "B": 2, "A": 3, NA: 4}
 
+_BELOW_C = frozenset({0})
+_BELOW_B = frozenset({0, 1})
+_BELOW_A = frozenset({0, 1, 2})
+
 # Condition codes, stable for callers and translations.
 ELIGIBILITY = "eligibility"
 BASIC_C = "basic_C"
@@ -58,9 +63,34 @@ _GRADE_LABEL = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+class _Lazy:
+    """A value computed on first read. Reasons are formatted only when someone reads
+    them; scoring a whole cycle never pays for the text."""
+
+    __slots__ = ("_args", "_func", "_value")
+
+    def __init__(self, func: Any, *args: Any):
+        self._func = func
+        self._args = args
+        self._value: Any = _Lazy
+
+    def get(self) -> Any:
+        if self._value is _Lazy:
+            self._value = self._func(*self._args)
+            self._func = self._args = None
+        return self._value
+
+
+def _resolve(value: Any) -> Any:
+    return value.get() if isinstance(value, _Lazy) else value
+
+
+# Result objects are plain slotted dataclasses (not frozen: a frozen __init__ costs a
+# microsecond per object on the hot path). Treat them as read-only.
+@dataclass(slots=True)
 class ConditionResult:
-    """One condition of one level's rule set, with the figures that decided it."""
+    """One condition of one level's rule set, with the figures that decided it.
+    ``items`` lists the items holding it back, in catalogue order."""
 
     level: str
     code: str
@@ -69,8 +99,16 @@ class ConditionResult:
     actual_count: int = 0
     required_count: int = 0
     denominator: int = 0
-    items: tuple[str, ...] = ()
-    detail: str = ""
+    holding: Any = ()
+    explanation: Any = ""
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return _resolve(self.holding)
+
+    @property
+    def detail(self) -> str:
+        return _resolve(self.explanation)
 
     @property
     def actual_share(self) -> Fraction | None:
@@ -110,7 +148,7 @@ class ConditionResult:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LevelResult:
     level: str
     reached: bool
@@ -124,7 +162,7 @@ class LevelResult:
         return tuple(c for c in self.conditions if not c.passed)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evaluation:
     edition: str
     level: str | None
@@ -214,24 +252,27 @@ def _required(share: Fraction, denominator: int) -> int:
     return -(-(share.numerator * denominator) // share.denominator)
 
 
-def count_grades(
-    edition: EditionSpec, grades: Mapping[str, str]
-) -> tuple[list[int], list[list[str]], list[list[str]]]:
-    """Flat counts per chapter/tier/grade slot, and item codes per slot for each tier."""
+def count_grades(edition: EditionSpec, grades: Mapping[str, str]) -> list[int]:
+    """Flat counts per chapter, tier and grade slot:
+    ``counts[(chapter * 2 + tier) * 5 + slot]`` with slots none, C, B, A, N/A."""
     counts = [0] * (len(edition.chapters) * 10)
-    basic: list[list[str]] = [[], [], [], [], []]
-    recommended: list[list[str]] = [[], [], [], [], []]
-    buckets = (basic, recommended)
-    get = grades.get
+    # zip/map/Counter run in C: this is the hot loop of every rescoring.
+    tallied = Counter(zip(edition._offsets, map(grades.get, edition._codes), strict=True))
     slot_of = _SLOT
     try:
-        for code, offset, tier in edition._rows:
-            slot = slot_of[get(code)]
-            counts[offset + slot] += 1
-            buckets[tier][slot].append(code)
+        for (offset, grade), n in tallied.items():
+            counts[offset + slot_of[grade]] += n
     except KeyError as exc:
         raise ScoringInputError(validate_grades(edition, grades) or [str(exc)]) from None
-    return counts, basic, recommended
+    return counts
+
+
+def _codes_below(
+    edition: EditionSpec, grades: Mapping[str, str], tier: int, slots: frozenset[int]
+) -> tuple[str, ...]:
+    """Codes of the tier's items whose grade falls in ``slots``, in catalogue order."""
+    get = grades.get
+    return tuple(code for code, _, t in edition._rows if t == tier and _SLOT[get(code)] in slots)
 
 
 def _tier(counts: list[int], offset: int) -> TierTally:
@@ -244,23 +285,28 @@ def _tier(counts: list[int], offset: int) -> TierTally:
     )
 
 
-def _eligibility(rule: RuleSpec, facts: Facts) -> ConditionResult | None:
-    if not rule.eligibility:
-        return None
-    outcomes = [cond.evaluate(facts) for cond in rule.eligibility]
-    combine = all if rule.eligibility_combine == "all" else any
-    passed = combine(o is True for o in outcomes)
+def _eligibility_text(rule: RuleSpec, facts: Facts, outcomes: list[bool | None]) -> str:
     parts = []
     for cond, outcome in zip(rule.eligibility, outcomes, strict=True):
         actual = getattr(facts, cond.fact)
         state = "not declared" if outcome is None else ("met" if outcome else "not met")
         parts.append(f"{cond.fact} {actual if actual is not None else '?'} ({cond} {state})")
     joiner = " and " if rule.eligibility_combine == "all" else " or "
+    passed = (all if rule.eligibility_combine == "all" else any)(o is True for o in outcomes)
+    return f"eligibility {'met' if passed else 'not met'}: " + joiner.join(parts)
+
+
+def _eligibility(rule: RuleSpec, facts: Facts) -> ConditionResult | None:
+    if not rule.eligibility:
+        return None
+    outcomes = [cond.evaluate(facts) for cond in rule.eligibility]
+    combine = all if rule.eligibility_combine == "all" else any
+    passed = combine(o is True for o in outcomes)
     return ConditionResult(
         level=rule.level,
         code=ELIGIBILITY,
         passed=passed,
-        detail=f"eligibility {'met' if passed else 'not met'}: " + joiner.join(parts),
+        explanation=_Lazy(_eligibility_text, rule, facts, outcomes),
     )
 
 
@@ -269,10 +315,8 @@ def _rule_conditions(
     facts: Facts,
     basic: TierTally,
     recommended: TierTally,
-    basic_codes: list[list[str]],
-    recommended_codes: list[list[str]],
+    edition: EditionSpec,
     grades: Mapping[str, str],
-    position: Mapping[str, int],
 ) -> list[ConditionResult]:
     results: list[ConditionResult] = []
     eligibility = _eligibility(rule, facts)
@@ -280,19 +324,15 @@ def _rule_conditions(
         results.append(eligibility)
     n_basic = basic.applicable if rule.na_excluded else basic.applicable + basic.na
     for code, share, count, below in (
-        (BASIC_C, rule.min_basic_c, basic.at_least_c, (0,)),
-        (BASIC_B, rule.min_basic_b, basic.at_least_b, (0, 1)),
-        (BASIC_A, rule.min_basic_a, basic.at_a, (0, 1, 2)),
+        (BASIC_C, rule.min_basic_c, basic.at_least_c, _BELOW_C),
+        (BASIC_B, rule.min_basic_b, basic.at_least_b, _BELOW_B),
+        (BASIC_A, rule.min_basic_a, basic.at_a, _BELOW_A),
     ):
         need = _required(share, n_basic)
         passed = count >= need
-        items: tuple[str, ...] = ()
-        if not passed:
-            items = tuple(
-                sorted((c for slot in below for c in basic_codes[slot]), key=position.__getitem__)
-            )
+        holding = () if passed else _Lazy(_codes_below, edition, grades, 0, below)
         results.append(
-            ConditionResult(rule.level, code, passed, share, count, need, n_basic, items)
+            ConditionResult(rule.level, code, passed, share, count, need, n_basic, holding)
         )
     if rule.min_recommended_c is not None:
         n_rec = (
@@ -300,7 +340,7 @@ def _rule_conditions(
         )
         need = _required(rule.min_recommended_c, n_rec)
         passed = recommended.at_least_c >= need
-        items = () if passed else tuple(recommended_codes[0])
+        holding = () if passed else _Lazy(_codes_below, edition, grades, 1, _BELOW_C)
         results.append(
             ConditionResult(
                 rule.level,
@@ -310,7 +350,7 @@ def _rule_conditions(
                 recommended.at_least_c,
                 need,
                 n_rec,
-                items,
+                holding,
             )
         )
     if rule.must_pass:
@@ -324,8 +364,8 @@ def _rule_conditions(
                 level=rule.level,
                 code=MUST_PASS,
                 passed=not failing,
-                items=tuple(item for item, _, _ in failing),
-                detail=(
+                holding=tuple(item for item, _, _ in failing),
+                explanation=(
                     "must-pass items below the required grade: "
                     + ", ".join(f"{item} ({grade} < {need})" for item, grade, need in failing)
                     if failing
@@ -368,7 +408,7 @@ def evaluate(
     codes are ignored here; call :func:`validate_grades` at the boundary to refuse them.
     """
     grades, auto = effective_grades(edition, facts, grades)
-    counts, basic_codes, rec_codes = count_grades(edition, grades)
+    counts = count_grades(edition, grades)
 
     overall = Tally()
     chapters: dict[str, Tally] = {}
@@ -388,10 +428,8 @@ def evaluate(
             facts,
             overall.basic,
             overall.recommended,
-            basic_codes,
-            rec_codes,
+            edition,
             grades,
-            edition.position,
         )
         for level, rule in rules.items()
     }

@@ -162,14 +162,14 @@ class EditionSpec:
     """
 
     __slots__ = (
-        "_basic_codes",
+        "_codes",
         "_conditional",
+        "_offsets",
         "_rows",
         "chapters",
         "code",
         "index",
         "items",
-        "position",
     )
 
     def __init__(self, code: str, items: tuple[ItemSpec, ...] | list[ItemSpec]):
@@ -180,7 +180,6 @@ class EditionSpec:
                 raise ScoringInputError([f"item {item.code}: unknown tier {item.tier!r}"])
         self.chapters: tuple[str, ...] = tuple(dict.fromkeys(i.chapter for i in self.items))
         self.index: dict[str, ItemSpec] = {item.code: item for item in self.items}
-        self.position: dict[str, int] = {item.code: i for i, item in enumerate(self.items)}
         if len(self.index) != len(self.items):
             raise ScoringInputError([f"edition {code}: duplicate item codes"])
         chapter_pos = {ch: i for i, ch in enumerate(self.chapters)}
@@ -197,9 +196,8 @@ class EditionSpec:
         self._conditional: tuple[ItemSpec, ...] = tuple(
             item for item in self.items if item.applicability is not None
         )
-        self._basic_codes: frozenset[str] = frozenset(
-            item.code for item in self.items if item.tier == BASIC
-        )
+        self._codes: tuple[str, ...] = tuple(row[0] for row in self._rows)
+        self._offsets: tuple[int, ...] = tuple(row[1] for row in self._rows)
 
 
 @dataclass(slots=True)

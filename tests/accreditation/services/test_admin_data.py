@@ -255,3 +255,30 @@ def test_cycle_deadline_and_close(world):
     assert closed.status == Cycle.Status.CLOSED
     with pytest.raises(InvalidTransition):
         cycle_close(actor=world.officer_province, cycle=world.cycle)
+
+
+def test_every_admin_data_change_is_audited_with_its_actor(world):
+    from accreditation.services.people import expert_profile_set
+
+    start = AuditEvent.objects.count()
+    actor = world.administrator
+    county = region_create(
+        actor=actor, code="990103", name="新区", level="county", parent=world.city
+    )
+    institution = institution_create(
+        actor=actor, name="新区卫生院", kind="thc", licence_number="PDY-N", region=county
+    )
+    expert_profile_set(actor=actor, expert=world.expert, home_region=county)
+    cycle = cycle_create(actor=actor, province=world.province, year=2030, name="2030")
+    cycle_deadline_set(actor=actor, cycle=cycle, stage="county_review", due_on=dt.date(2030, 5, 1))
+    cycle_close(actor=actor, cycle=cycle)
+    events = list(AuditEvent.objects.order_by("id")[start:])
+    assert [(e.action, e.actor_id, e.target_type) for e in events] == [
+        ("region.create", actor.pk, "accreditation.region"),
+        ("institution.create", actor.pk, "accreditation.institution"),
+        ("expert_profile.set", actor.pk, "accreditation.user"),
+        ("cycle.create", actor.pk, "accreditation.cycle"),
+        ("cycle_deadline.set", actor.pk, "accreditation.cycle"),
+        ("cycle.close", actor.pk, "accreditation.cycle"),
+    ]
+    assert events[1].target_id == str(institution.pk)
