@@ -34,7 +34,8 @@ def test_stale_item_save_answers_409_with_the_stored_values(world, as_user):
     assert response.json() == {
         "error": {
             "code": "stale_version",
-            "message": "Someone else saved this item meanwhile; review the current values.",
+            # zh-hans is the default language; see the English variant below.
+            "message": "其他人刚刚保存了此条款，请查看当前内容。",
             "fields": {},
             "details": {
                 "current": {
@@ -50,6 +51,20 @@ def test_stale_item_save_answers_409_with_the_stored_values(world, as_user):
     }
     row = ItemGrade.objects.get(assessment=world.assessment_a, item_code="1.1.4")
     assert (row.grade, row.version) == ("A", 2)
+
+
+def test_error_messages_follow_the_accept_language_header(world, as_user):
+    url = f"/api/v1/assessments/{world.assessment_a.pk}/items/1.1.4/"
+    as_user("staff_a2").patch(url, {"grade": "A", "version": 1}, format="json")
+
+    response = as_user("staff_a").patch(
+        url, {"grade": "C", "version": 1}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == (
+        "Someone else saved this item meanwhile; review the current values."
+    )
 
 
 def test_item_patch_keeps_the_values_it_does_not_send(world, as_user):
