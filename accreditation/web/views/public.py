@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accreditation.conf import setting
 from accreditation.selectors.certificates import certificate_lookup
 from accreditation.web.forms import VerifyForm
 from accreditation.web.presenters import level_label
+from accreditation.web.throttle import allow
 
 
 @require_GET
@@ -30,16 +32,20 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify_code(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate with this number and its state: valid, expired, revoked or
-    superseded; with ``?code=``, whether the printed verification code belongs to it.
-    An unknown number answers 404 with the same page."""
+    superseded; with ``?code=``, whether the printed verification code belongs to it
+    (at most ``VERIFY_CODE_CHECKS_PER_HOUR`` checks per address, then 429 without the
+    check). An unknown number answers 404 with the same page."""
     code = request.GET.get("code", "")[:40]
-    certificate = certificate_lookup(number=number, code=code)
+    throttled = bool(code) and not allow(
+        request, scope="verify-code", limit=int(setting("VERIFY_CODE_CHECKS_PER_HOUR"))
+    )
+    certificate = certificate_lookup(number=number, code="" if throttled else code)
     context = {
+        "throttled": throttled,
         "number": number,
         "certificate": certificate,
         "level_label": level_label(certificate.level) if certificate else "",
         "form": VerifyForm(initial={"number": number.upper(), "code": code}),
     }
-    return render(
-        request, "web/public/verify_result.html", context, status=200 if certificate else 404
-    )
+    status = 429 if throttled else 200 if certificate else 404
+    return render(request, "web/public/verify_result.html", context, status=status)

@@ -135,3 +135,19 @@ def test_the_form_refuses_a_malformed_number(client, db):
     response = client.get(reverse("web:verify"), {"number": "JC 44/2026"})
     assert response.status_code == 200
     assert "field__error" in response.content.decode()
+
+
+def test_code_checks_are_limited_per_address(client, certificate, settings):
+    settings.ACCREDITATION = {**settings.ACCREDITATION, "VERIFY_CODE_CHECKS_PER_HOUR": 2}
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(2):
+        assert _page(client, certificate.number, "AAAA").status_code == 200
+    response = _page(client, certificate.number, "AAAA")
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert 'id="code-check"' not in body
+    assert certificate.number in body
+    # Looking a number up without a code is not limited.
+    assert _page(client, certificate.number).status_code == 200
