@@ -43,6 +43,10 @@ bench: install
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench
 
+# The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
+schema: install
+	DJANGO_DEBUG=1 $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
+
 # Refresh the Chinese catalogue from the sources, then compile it (commit both files).
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-location \

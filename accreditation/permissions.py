@@ -37,6 +37,7 @@ from accreditation.models import (
     Region,
     User,
 )
+from standards.models import PublicationStatus
 
 Role = User.Role
 
@@ -64,6 +65,9 @@ class Action(StrEnum):
     RECOGNITION_REVIEW = "recognition.review"  # obj: Recognition (look-back)
     CHECK_RUN = "check.run"  # obj: Region (consistency checks, reductions)
     OVERDUE_VIEW = "deadline.overdue_view"  # obj: None
+    CATALOGUE_VIEW = "catalogue.view"  # obj: None, Edition or RuleSet (drafts: administrators)
+    CATALOGUE_MANAGE = "catalogue.manage"  # obj: None
+    DASHBOARD_VIEW = "dashboard.view"  # obj: Region (figures for it and below)
 
 
 def _active(user: Any) -> bool:
@@ -207,6 +211,21 @@ def _history_view(user: User, subject: User) -> bool:
     return user.role == Role.ADMINISTRATOR or user.pk == subject.pk
 
 
+def _catalogue_view(user: User, obj: Any = None) -> bool:
+    """Published and retired editions and rule sets are public to every role; drafts are
+    work in progress of the administrators."""
+    status = getattr(obj, "status", None)
+    return status != PublicationStatus.DRAFT or user.role == Role.ADMINISTRATOR
+
+
+def _dashboard_view(user: User, region: Region) -> bool:
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role not in (Role.COUNTY_REVIEWER, Role.OFFICER):
+        return False
+    return region_covers(user, region.path)
+
+
 def _administrator(user: User, obj: Any = None) -> bool:
     return user.role == Role.ADMINISTRATOR
 
@@ -234,6 +253,9 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.RECOGNITION_REVIEW: _recognition_review,
     Action.CHECK_RUN: _check_run,
     Action.OVERDUE_VIEW: _officer,
+    Action.CATALOGUE_VIEW: _catalogue_view,
+    Action.CATALOGUE_MANAGE: _administrator,
+    Action.DASHBOARD_VIEW: _dashboard_view,
 }
 
 

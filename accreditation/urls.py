@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("accreditation.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
