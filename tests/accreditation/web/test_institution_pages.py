@@ -482,9 +482,7 @@ def test_submit_complete_assessment(client, world: World):
     assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
 
 
-def test_a_returned_assessment_is_corrected_and_resubmitted_through_the_pages(
-    client, world: World
-):
+def test_a_returned_assessment_is_corrected_and_resubmitted_through_the_pages(client, world: World):
     complete(world.assessment_a, world.staff_a)
     assessment_submit(actor=world.staff_a, assessment=world.assessment_a)
     assessment_return(
