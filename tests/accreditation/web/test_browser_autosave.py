@@ -98,3 +98,19 @@ def test_unsaved_values_survive_a_closed_tab_and_meet_later_changes_as_a_conflic
     expect(_item(page, "2.1.1").locator('[data-role="conflict"]')).to_be_hidden()
     expect(_state(page, "1.1.2")).to_have_text("")
     context.close()
+
+
+def test_next_item_to_grade_moves_focus_down_the_list(chromium, live_server, world: World):
+    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "staff_a")
+    _checklist(page, live_server.url, world)
+    focused_item = "document.activeElement.closest('article.item').dataset.code"
+
+    page.click("[data-next-ungraded]")
+    assert page.evaluate(focused_item) == "1.1.1"
+    _item(page, "1.1.1").locator('label[for="grade-1.1.1-C"]').click()
+    expect(_state(page, "1.1.1")).to_have_text("已保存")
+    page.click("[data-next-ungraded]")
+    assert page.evaluate(focused_item) == "1.1.2"
+    context.close()

@@ -507,3 +507,23 @@ def test_a_returned_assessment_is_corrected_and_resubmitted_through_the_pages(cl
     body = client.get(_checklist(world)).content.decode()
     assert "item--returned" not in body
     assert 'data-editable="0"' in body
+
+
+def test_home_counts_the_days_left_and_flags_an_overdue_self_assessment(client, world: World):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accreditation.models import CycleDeadline
+
+    today = timezone.localdate()
+    deadline = CycleDeadline.objects.create(
+        cycle=world.cycle, stage="self_assessment", due_on=today + dt.timedelta(days=5)
+    )
+    client.force_login(world.staff_a)
+    body = client.get(reverse("web:institution_home")).content.decode()
+    assert "还有 5 天提交" in body
+    deadline.due_on = today - dt.timedelta(days=1)
+    deadline.save()
+    body = client.get(reverse("web:institution_home")).content.decode()
+    assert "自评截止日期已过" in body
