@@ -5,8 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
-from accreditation.models import Assessment, ItemGrade, User
+from accreditation.models import (
+    Assessment,
+    AssessmentResult,
+    AuditEvent,
+    CertificateRecord,
+    Consolidation,
+    CountyReview,
+    Decision,
+    ExpertAssignment,
+    ExpertItemGrade,
+    ExpertReview,
+    ItemGrade,
+    LookBack,
+    Objection,
+    PublicNotice,
+    Recognition,
+    ReviewRound,
+    User,
+)
 from accreditation.services.assessments import assessment_target_level_set
 from accreditation.services.consolidation import consolidation_complete
 from accreditation.services.decisions import decision_record
@@ -106,3 +125,34 @@ def recognise_all(world, experts, officer, region, entries, *, number="卫公示
     )
     public_notice_close(actor=officer, notice=notice)
     return notice
+
+
+#: What a refused or failed step must leave untouched.
+MODELS = (
+    AssessmentResult,
+    AuditEvent,
+    CertificateRecord,
+    Consolidation,
+    CountyReview,
+    Decision,
+    ExpertAssignment,
+    ExpertReview,
+    LookBack,
+    Objection,
+    PublicNotice,
+    Recognition,
+    ReviewRound,
+)
+
+
+def state() -> tuple:
+    """Statuses and versions of assessments, process tasks, expert grades,
+    recognitions and objections, and the row counts of every review model."""
+    return (
+        list(Assessment.objects.order_by("pk").values_list("pk", "status", "version")),
+        list(Task.objects.order_by("pk").values_list("pk", "status", "owner_id")),
+        list(ExpertItemGrade.objects.order_by("pk").values_list("pk", "grade", "version")),
+        list(Recognition.objects.order_by("pk").values_list("pk", "status")),
+        list(Objection.objects.order_by("pk").values_list("pk", "status")),
+        {model.__name__: model.objects.count() for model in MODELS},
+    )
