@@ -1,0 +1,291 @@
+"""FilterSets of every list. Region filters take a division code and match the region
+and everything below it."""
+
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from viewflow.workflow.models import Task
+
+from accreditation.models import (
+    Assessment,
+    AssessmentReturn,
+    AssessmentSnapshot,
+    AuditEvent,
+    CertificateRecord,
+    ConsistencyCheck,
+    ConsolidatedGrade,
+    Cycle,
+    Decision,
+    EvidenceAttachment,
+    ExpertAssignment,
+    ExpertItemGrade,
+    Institution,
+    InstitutionFacts,
+    ItemGrade,
+    LookBack,
+    Objection,
+    PublicNotice,
+    Recognition,
+    Reduction,
+    Region,
+    ReviewRound,
+    User,
+)
+from workflows import driver
+from workflows import selectors as wf_selectors
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class WithinRegionFilter(filters.ModelChoiceFilter):
+    """A division code; matches objects in that region or below it."""
+
+    def __init__(self, *args, path_field: str, **kwargs):
+        kwargs.setdefault("queryset", Region.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("help_text", "Division code: this region and everything below it.")
+        super().__init__(*args, **kwargs)
+        self.path_field = path_field
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.path_field}__startswith": value.path})
+
+
+class RegionFilter(filters.FilterSet):
+    parent = filters.CharFilter(field_name="parent__code", help_text="Parent division code.")
+    within = WithinRegionFilter(path_field="path")
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Region
+        fields = ["code", "level", "parent", "within", "name"]
+
+
+class InstitutionFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+    name = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Institution
+        fields = ["kind", "category_code", "licence_number", "region", "name"]
+
+
+class FactsFilter(filters.FilterSet):
+    effective_from = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = InstitutionFacts
+        fields = ["effective_from"]
+
+
+class CycleFilter(filters.FilterSet):
+    province = filters.CharFilter(field_name="province__code", help_text="Province code.")
+
+    class Meta:
+        model = Cycle
+        fields = ["year", "province", "status"]
+
+
+class AssessmentFilter(filters.FilterSet):
+    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
+    year = filters.NumberFilter(field_name="cycle__year")
+    edition = filters.CharFilter(field_name="edition__code")
+    region = WithinRegionFilter(path_field="institution__region__path")
+    status = filters.MultipleChoiceFilter(choices=Assessment.Status.choices)
+    submitted_at = filters.IsoDateTimeFromToRangeFilter()
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "cycle",
+            "year",
+            "institution",
+            "edition",
+            "region",
+            "status",
+            "target_level",
+            "submitted_at",
+        ]
+
+
+class ItemGradeFilter(filters.FilterSet):
+    code = filters.CharFilter(field_name="item_code")
+    chapter = filters.CharFilter(field_name="item__section__chapter__code")
+    section = filters.CharFilter(field_name="item__section__code")
+    tier = filters.CharFilter(field_name="item__tier")
+    graded = filters.BooleanFilter(
+        method="filter_graded", help_text="true: items with a grade; false: ungraded ones."
+    )
+
+    class Meta:
+        model = ItemGrade
+        fields = ["code", "chapter", "section", "tier", "grade", "graded"]
+
+    def filter_graded(self, qs, name, value):
+        ungraded = {"grade": ItemGrade.Value.UNGRADED}
+        return qs.exclude(**ungraded) if value else qs.filter(**ungraded)
+
+
+class AttachmentFilter(filters.FilterSet):
+    file_type = filters.CharFilter(field_name="evidence__file_type")
+
+    class Meta:
+        model = EvidenceAttachment
+        fields = ["item_code", "file_type"]
+
+
+class ReturnFilter(filters.FilterSet):
+    class Meta:
+        model = AssessmentReturn
+        fields = ["from_status"]
+
+
+class SnapshotFilter(filters.FilterSet):
+    class Meta:
+        model = AssessmentSnapshot
+        fields = ["sequence"]
+
+
+class AuditEventFilter(filters.FilterSet):
+    actor = filters.CharFilter(field_name="actor__username", help_text="User name.")
+    created_at = filters.IsoDateTimeFromToRangeFilter()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "actor", "target_type", "target_id", "created_at"]
+
+
+class UserFilter(filters.FilterSet):
+    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = User
+        fields = ["username", "role", "institution", "region", "is_active"]
+
+
+# --- the review process -------------------------------------------------------------
+
+
+STEPS = [
+    *wf_selectors.COUNTY_STEPS,
+    *wf_selectors.INSTITUTION_STEPS,
+    *wf_selectors.OFFICER_STEPS,
+    *wf_selectors.OWNER_STEPS,
+]
+
+
+class TaskFilter(filters.FilterSet):
+    step = filters.ChoiceFilter(choices=[(s, s) for s in STEPS], method="filter_step")
+    assessment = filters.NumberFilter(field_name="process__assessmentprocess__assessment_id")
+
+    class Meta:
+        model = Task
+        fields = ["step", "assessment"]
+
+    def filter_step(self, qs, name, value):
+        return qs.filter(flow_task__in=driver.nodes(value))
+
+
+class ExpertFilter(filters.FilterSet):
+    home_region = WithinRegionFilter(path_field="expert_profile__home_region__path")
+    specialty = filters.CharFilter(field_name="expert_profile__specialty", lookup_expr="icontains")
+
+    class Meta:
+        model = User
+        fields = ["username", "home_region", "specialty"]
+
+
+class RoundFilter(filters.FilterSet):
+    class Meta:
+        model = ReviewRound
+        fields = ["stage", "outcome"]
+
+
+class PanelFilter(filters.FilterSet):
+    class Meta:
+        model = ExpertAssignment
+        fields = ["role"]
+
+
+class ExpertGradeFilter(filters.FilterSet):
+    expert = filters.NumberFilter(field_name="review__expert_id", help_text="Expert user id.")
+
+    class Meta:
+        model = ExpertItemGrade
+        fields = ["expert", "item_code", "grade"]
+
+
+class ConsolidatedGradeFilter(filters.FilterSet):
+    class Meta:
+        model = ConsolidatedGrade
+        fields = ["item_code", "disagreement", "final_grade"]
+
+
+class DecisionFilter(filters.FilterSet):
+    class Meta:
+        model = Decision
+        fields = ["decided_level", "batch_id"]
+
+
+# --- notices, recognitions, checks --------------------------------------------------
+
+
+class NoticeFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = PublicNotice
+        fields = ["cycle", "region", "status", "document_number"]
+
+
+class ObjectionFilter(filters.FilterSet):
+    assessment = filters.NumberFilter(field_name="entry__assessment_id")
+
+    class Meta:
+        model = Objection
+        fields = ["assessment", "status"]
+
+
+class RecognitionFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="institution__region__path")
+    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
+
+    class Meta:
+        model = Recognition
+        fields = ["cycle", "institution", "region", "level", "status"]
+
+
+class CertificateFilter(filters.FilterSet):
+    institution = filters.NumberFilter(
+        field_name="recognition__institution_id", help_text="Institution id."
+    )
+
+    class Meta:
+        model = CertificateRecord
+        fields = ["number", "status", "institution"]
+
+
+class LookBackFilter(filters.FilterSet):
+    class Meta:
+        model = LookBack
+        fields = ["outcome"]
+
+
+class CheckFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = ConsistencyCheck
+        fields = ["cycle", "region", "status"]
+
+
+class ReductionFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = Reduction
+        fields = ["region", "check_run"]
