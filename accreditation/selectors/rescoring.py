@@ -1,16 +1,20 @@
 """Scoring inputs of many assessments at once (a province, a nation), for rescoring
 batches and the ``bench_rescore`` benchmark, in a constant number of queries.
 
-The grades never leave the database row by row. Each item's grade becomes a 3-bit
-slot at the item's place in the edition, and one aggregate per 20 items ORs the slots
-into a 60-bit integer per assessment: a 100-item assessment arrives as five integers.
-The aggregate is an ordinary ``GROUP BY assessment`` that PostgreSQL runs in parallel,
-as fast as counting the grades. Python unpacks the integers into the engine's
-``{item code: grade}``.
+On PostgreSQL the grades never leave the database row by row. Each item's grade
+becomes a 3-bit slot at the item's place in the edition, and one aggregate per 20
+items ORs the slots into a 60-bit integer per assessment: a 100-item assessment
+arrives as five integers. The aggregate is an ordinary ``GROUP BY assessment`` that
+PostgreSQL runs in parallel, as fast as counting the grades. Python unpacks the
+integers into the engine's ``{item code: grade}``.
+
+SQLite runs in-process and has nothing to parallelise, so there the grades are read
+row by row, in assessment order, alongside the assessments.
 
 Queries: the cycles' standards (1), each edition not compiled yet (1 each), the
-editions' item ids (1), the assessments with their facts (1, streamed), the packed
-grades (1). None depends on the number of assessments.
+editions' item ids (1, PostgreSQL), the packed grades (1, PostgreSQL) or the grade
+rows (1, SQLite, streamed), the assessments with their facts (1, streamed). None
+depends on the number of assessments.
 """
 
 from __future__ import annotations
@@ -179,18 +183,26 @@ def _packed_grades_sql(scope: _Scope, places: list[tuple[int, int, int]], n_word
         + " ".join(f"WHEN '{grade}' THEN {value}" for grade, value in SLOTS.items())
         + " ELSE 0 END AS bigint) << p.shift"
     )
-    # Bit fields never overlap, so SUM is OR where the database has no bit_or.
-    combine = "bit_or" if connection.vendor == "postgresql" else "SUM"
-    words = ", ".join(f"{combine}({slot}) FILTER (WHERE p.word = {k})" for k in range(n_words))
+    words = ", ".join(f"bit_or({slot}) FILTER (WHERE p.word = {k})" for k in range(n_words))
     values = ", ".join(f"({item}, {word}, {shift})" for item, word, shift in places)
-    # A CTE rather than (VALUES ...) AS p(...): SQLite names no subquery columns.
-    # PostgreSQL inlines it, so the plan stays parallel.
+    # PostgreSQL inlines the CTE, so the plan stays parallel.
+    cte = f"WITH p(item_id, word, shift) AS (VALUES {values}) "
     return (
-        f"WITH p(item_id, word, shift) AS (VALUES {values}) "
-        f"SELECT g.assessment_id, {words} FROM {t['grade']} g "
+        f"{cte}SELECT g.assessment_id, {words} FROM {t['grade']} g "
         "JOIN p ON p.item_id = g.item_id "
         f"JOIN {t['assessment']} a ON a.id = g.assessment_id{scope.joins} "
         f"WHERE {scope.grade_where} GROUP BY g.assessment_id"
+    )
+
+
+def _grade_rows_sql(scope: _Scope) -> str:
+    t = _tables()
+    # CROSS JOIN keeps SQLite's order: assessments in scope, then their grades by the
+    # assessment index, already in (assessment, id) order.
+    return (
+        f"SELECT a.id, g.item_code, g.grade FROM {t['assessment']} a{scope.joins} "
+        f"CROSS JOIN {t['grade']} g WHERE g.assessment_id = a.id AND {scope.grade_where} "
+        "ORDER BY a.id, g.id"
     )
 
 
@@ -236,6 +248,58 @@ def unpack_grades(words: Sequence[int | None], codes: Sequence[str]) -> dict[str
     return dict(zip(codes, slots, strict=False))
 
 
+class _PackedGrades:
+    """PostgreSQL: every assessment's packed grades, read at once (a few integers each)."""
+
+    def __init__(self, scope: _Scope, specs: Mapping[int, EditionSpec]):
+        places, self.codes, n_words = _packing(specs)
+        self.packed: dict[int, tuple[int | None, ...]] = {}
+        if places:
+            with connection.cursor() as cursor:
+                cursor.execute(_packed_grades_sql(scope, places, n_words), scope.grade_params)
+                for row in cursor.fetchall():
+                    self.packed[row[0]] = row[1:]
+
+    def grades(self, assessment_id: int, edition_id: int) -> dict[str, str | None]:
+        return unpack_grades(self.packed.get(assessment_id, ()), self.codes[edition_id])
+
+    def close(self) -> None:
+        pass
+
+
+class _GradeRows:
+    """SQLite: the grade rows of the assessments in scope, streamed in assessment order
+    and merged with the assessments, which come in the same order."""
+
+    def __init__(self, scope: _Scope, chunk_size: int):
+        self.cursor = connection.cursor()
+        self.cursor.execute(_grade_rows_sql(scope), scope.grade_params)
+        self.chunk_size = chunk_size
+        self.rows: list[tuple] = []
+        self.at = 0
+
+    def _next(self) -> tuple | None:
+        if self.at == len(self.rows):
+            self.rows, self.at = self.cursor.fetchmany(self.chunk_size), 0
+            if not self.rows:
+                return None
+        row = self.rows[self.at]
+        self.at += 1
+        return row
+
+    def grades(self, assessment_id: int, edition_id: int) -> dict[str, str | None]:
+        grades: dict[str, str | None] = {}
+        while (row := self._next()) is not None:
+            if row[0] != assessment_id:  # the next assessment's first row
+                self.at -= 1
+                break
+            grades[row[1]] = row[2] or None
+        return grades
+
+    def close(self) -> None:
+        self.cursor.close()
+
+
 def scoring_inputs_stream(
     *,
     cycle: Cycle | int | None = None,
@@ -257,14 +321,24 @@ def scoring_inputs_stream(
     scope = _scope(cycle, year, region, id_range)
     standards = _standards(cycle, year, region)
     specs = {edition_id: spec for (_, edition_id), (spec, _) in standards.items()}
-    places, codes, n_words = _packing(specs)
-    packed: dict[int, tuple[int | None, ...]] = {}
-    if places:
-        with connection.cursor() as cursor:
-            cursor.execute(_packed_grades_sql(scope, places, n_words), scope.grade_params)
-            for row in cursor.fetchall():
-                packed[row[0]] = row[1:]
-    empty: tuple[int | None, ...] = ()
+    source: _PackedGrades | _GradeRows
+    if connection.vendor == "postgresql":
+        source = _PackedGrades(scope, specs)
+    else:
+        source = _GradeRows(scope, chunk_size)
+    try:
+        yield from _inputs(scope, standards, source, on, chunk_size)
+    finally:
+        source.close()
+
+
+def _inputs(
+    scope: _Scope,
+    standards: Mapping[tuple[int, int], tuple[EditionSpec, dict[str, RuleSpec]]],
+    source: _PackedGrades | _GradeRows,
+    on: dt.date | None,
+    chunk_size: int,
+) -> Iterator[AssessmentScoringInput]:
     with connection.cursor() as cursor:
         cursor.execute(_assessments_sql(scope), (on or today(), *scope.params))
         while rows := cursor.fetchmany(chunk_size):
@@ -305,7 +379,7 @@ def scoring_inputs_stream(
                     if facts_id is not None
                     else Facts(),
                     facts_declared=facts_id is not None,
-                    grades=unpack_grades(packed.get(assessment_id, empty), codes[edition_id]),
+                    grades=source.grades(assessment_id, edition_id),
                 )
 
 
@@ -322,13 +396,20 @@ def grade_counts_by_assessment(
     grades = ("", "none", "C", "B", "A", "NA")
     if connection.vendor == "postgresql":
         counts = ", ".join(f"COUNT(*) FILTER (WHERE g.grade = '{g}')" for g in grades)
+        sql = (
+            f"SELECT g.assessment_id, {counts} FROM {ItemGrade._meta.db_table} g "
+            f"JOIN {Assessment._meta.db_table} a ON a.id = g.assessment_id{scope.joins} "
+            f"WHERE {scope.grade_where} GROUP BY g.assessment_id"
+        )
     else:
+        # The same access path as the engine's grade rows (assessments, then their
+        # grades by index): a province reads its own rows, not the nation's.
         counts = ", ".join(f"SUM(CASE WHEN g.grade = '{g}' THEN 1 ELSE 0 END)" for g in grades)
-    sql = (
-        f"SELECT g.assessment_id, {counts} FROM {ItemGrade._meta.db_table} g "
-        f"JOIN {Assessment._meta.db_table} a ON a.id = g.assessment_id{scope.joins} "
-        f"WHERE {scope.grade_where} GROUP BY g.assessment_id"
-    )
+        sql = (
+            f"SELECT a.id, {counts} FROM {Assessment._meta.db_table} a{scope.joins} "
+            f"CROSS JOIN {ItemGrade._meta.db_table} g "
+            f"WHERE g.assessment_id = a.id AND {scope.grade_where} GROUP BY a.id"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, scope.grade_params)
         return cursor.fetchall()

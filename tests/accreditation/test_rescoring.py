@@ -93,7 +93,13 @@ def test_stream_query_count_does_not_grow_with_assessments(graded):
     with_two = count_queries(cycle=graded.cycle)
     more_assessments(graded, 10)
     assert Assessment.objects.count() == 12
-    assert count_queries(cycle=graded.cycle) == with_two == 4
+    # standards, item places, packed grades, assessments; SQLite: grade rows instead
+    # of item places and packed grades.
+    assert (
+        count_queries(cycle=graded.cycle)
+        == with_two
+        == (4 if connection.vendor == "postgresql" else 3)
+    )
 
 
 def test_stream_filters_by_region_cycle_year_and_id_range(graded):
