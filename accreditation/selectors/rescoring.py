@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
 from accreditation.models import (
     Assessment,
@@ -137,8 +138,12 @@ def _standards(
     if year is not None:
         standards = standards.filter(cycle__year=year)
     if region is not None:
-        in_region = Assessment.objects.filter(institution__region__path__startswith=region.path)
-        standards = standards.filter(cycle__in=in_region.values("cycle_id"))
+        # A cycle's province lies below the region, or the region lies in it.
+        parts = region.path.split("/")[:-1]
+        around = ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+        standards = standards.filter(
+            Q(cycle__province__path__startswith=region.path) | Q(cycle__province__path__in=around)
+        )
     specs: dict[int, EditionSpec] = {}
     rules_of: dict[int, RuleSpec] = {}
     chosen = {}

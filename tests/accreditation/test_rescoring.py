@@ -187,9 +187,10 @@ def test_bench_rescore_reports_both_scopes(graded):
     assert lines[1] == "province 990000: 2 assessments, 12 item grades"
     assert lines[2].startswith("  raw SQL aggregate ")
     assert lines[3].startswith("  engine            ")
-    assert lines[4].startswith("  ratio engine/raw  ")
-    assert lines[5] == "  levels reached: none 2"
-    assert lines[6] == "nation 2026: 2 assessments, 12 item grades"
+    assert lines[4].startswith("    of which evaluate() ")
+    assert lines[5].startswith("  ratio engine/raw  ")
+    assert lines[6] == "  levels reached: none 2"
+    assert lines[7] == "nation 2026: 2 assessments, 12 item grades"
 
 
 def test_bench_rescore_takes_a_cycle_or_a_province(graded):
