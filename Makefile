@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install demo test lint format bench bench-pdf schema messages
+.PHONY: install demo test lint format bench bench-pdf synthetic bench-rescore schema messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ bench: install
 
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench
+
+# A synthetic nation (45,000 institutions, ~4.4 million item grades) in the database of
+# DATABASE_URL, then the rescoring benchmark on it. Use an empty database: the data set
+# is generated once.
+SYNTHETIC_ARGS ?= --provinces 31 --institutions 45000
+synthetic: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py generate_synthetic $(SYNTHETIC_ARGS)
+
+bench-rescore: install
+	DJANGO_DEBUG=1 $(PY) manage.py bench_rescore
 
 # The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
 schema: install
