@@ -5,15 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accreditation.errors import DomainError, InvalidTransition
 from accreditation.models import CertificateRecord, LookBack, Recognition, ReductionEntry
-from accreditation.services.checks import (
-    ReductionItem,
+from accreditation.services.consistency import (
     consistency_check_complete,
     consistency_check_run,
     consistency_rescore_record,
-    lookback_record,
-    reduction_apply,
     sample_ids,
 )
+from accreditation.services.reductions import ReductionItem, lookback_record, reduction_apply
 from tests.workflows.helpers import CODES, recognise_all
 
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from accreditation.models import (
     Recognition,
 )
-from accreditation.services.checks import ReductionItem, lookback_record, reduction_apply
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
 from accreditation.services.decisions import decision_record
 from accreditation.services.experts import expert_grade_save, expert_review_submit
@@ -21,6 +20,7 @@ from accreditation.services.notices import (
     public_notice_open,
 )
 from accreditation.services.panels import panel_assign
+from accreditation.services.reductions import ReductionItem, lookback_record, reduction_apply
 from accreditation.services.results import result_compute
 from accreditation.services.reviews import (
     assessment_return,
