@@ -26,7 +26,7 @@ from accreditation.models import (
     Recognition,
     Reduction,
 )
-from accreditation.services.checks import consistency_check_run, consistency_rescore_record
+from accreditation.services.consistency import consistency_check_run, consistency_rescore_record
 from accreditation.services.decisions import decision_record
 from accreditation.services.notices import objection_record
 from accreditation.services.panels import panel_assign
