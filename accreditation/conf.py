@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "ISSUING_BODY_FORMAT": "{region}卫生健康委员会",
     # Days before a stage deadline when reminders go out.
     "DEADLINE_REMINDER_DAYS": 3,
+    # Verification codes one address may check per hour on the public page (the page
+    # is the only oracle for the codes' HMAC).
+    "VERIFY_CODE_CHECKS_PER_HOUR": 60,
 }
 
 
