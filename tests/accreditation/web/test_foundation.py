@@ -125,3 +125,11 @@ def test_static_files_referenced_by_the_layout_exist(client, world: World):
 
     for name in ("accreditation/app.css", "accreditation/app.js", "accreditation/checklist.js"):
         assert finders.find(name), name
+
+
+def test_pages_are_served_under_the_strict_content_security_policy(client, world: World):
+    client.force_login(world.staff_a)
+    response = client.get(reverse("web:checklist", args=[world.assessment_a.pk]))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
