@@ -53,13 +53,10 @@ from accreditation.selectors import (
     reductions_visible_to,
 )
 from accreditation.selectors.deadlines import overdue_assessments
-from accreditation.services.checks import (
-    ReductionItem,
+from accreditation.services.consistency import (
     consistency_check_complete,
     consistency_check_run,
     consistency_rescore_record,
-    lookback_record,
-    reduction_apply,
 )
 from accreditation.services.notices import (
     objection_record,
@@ -67,6 +64,7 @@ from accreditation.services.notices import (
     public_notice_close,
     public_notice_open,
 )
+from accreditation.services.reductions import ReductionItem, lookback_record, reduction_apply
 
 # --- public notices -------------------------------------------------------------------
 
