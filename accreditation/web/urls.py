@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accreditation.web.views import common, institution, public
+from accreditation.web.views import common, institution, public, review
 
 app_name = "web"
 
@@ -57,5 +57,22 @@ urlpatterns = [
         "institution/assessments/<int:assessment_id>/submit/",
         institution.submit,
         name="submit",
+    ),
+    # County reviewers
+    path("review/", review.queue, name="review_queue"),
+    path(
+        "review/assessments/<int:assessment_id>/",
+        review.assessment_view,
+        name="review_assessment",
+    ),
+    path(
+        "review/assessments/<int:assessment_id>/claim/",
+        review.claim,
+        name="review_claim",
+    ),
+    path(
+        "review/assessments/<int:assessment_id>/decide/",
+        review.decide,
+        name="review_decide",
     ),
 ]
