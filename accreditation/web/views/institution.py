@@ -52,6 +52,7 @@ from accreditation.web.forms import EvidenceUploadForm, ItemValuesForm, TargetLe
 from accreditation.web.presenters import (
     GRADE_CHOICES,
     GRADE_LABELS,
+    autosave_texts,
     checklist_chapters,
     level_label,
     result_view,
@@ -204,36 +205,14 @@ def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, 
             levels=list(workspace.levels),
         ),
         "header_scope": assessment.institution.name,
-        "i18n": {
-            "saving": _("Saving…"),
-            "saved": _("Saved"),
-            "unsaved": _("Not saved yet"),
-            "error": _("Not saved"),
-            "retry": _("Retry"),
-            "conflict": _("Someone else changed this item"),
-            "conflictText": _(
-                "%(name)s saved this item after you opened the page. Their values are "
-                "below; choose which to keep."
-            ),
-            "someone": _("Another user"),
-            "theirs": _("Use theirs"),
-            "mine": _("Keep mine"),
-            "grade": _("Grade"),
-            "naReason": _("Reason for not applicable"),
-            "metric": _("Metric value"),
-            "note": _("Note"),
-            "empty": _("(empty)"),
-            "grades": {k: str(v) for k, v in GRADE_LABELS.items()},
-            "uploading": _("Uploading…"),
-            "uploaded": _("File attached"),
-            "remove": _("Remove"),
-            "removeConfirm": _("Remove this file from the item?"),
-            "session": _("Your session has ended; sign in again in another tab, then retry."),
-            "offline": _("No connection; your changes are kept and will be retried."),
-            "leave": _("Some changes are not saved yet."),
-            "waitSaves": _("Saving your last changes before submitting…"),
-            "restored": _("Unsaved changes from your last visit were restored."),
-        },
+        "i18n": autosave_texts(
+            {
+                "grade": _("Grade"),
+                "na_reason": _("Reason for not applicable"),
+                "metric_value": _("Metric value"),
+                "note": _("Note"),
+            }
+        ),
     }
 
 
