@@ -17,6 +17,7 @@ Role = User.Role
 START_PAGES: dict[str, str] = {
     Role.INSTITUTION_STAFF: "web:institution_home",
     Role.COUNTY_REVIEWER: "web:review_queue",
+    Role.EXPERT: "web:expert_tasks",
 }
 HOME_LIST_LIMIT = 50
 

@@ -58,33 +58,12 @@ from accreditation.web.presenters import (
     result_view,
     workspace_result,
 )
+from accreditation.web.responses import json_error, json_refusal
 
 STAFF = User.Role.INSTITUTION_STAFF
 
 
 # --- JSON helpers -------------------------------------------------------------------
-
-
-def _error(code: str, message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"code": code, "message": str(message), **extra}, status=status)
-
-
-def _refusal(exc: Exception) -> JsonResponse:
-    """The services' refusals as JSON responses."""
-    if isinstance(exc, ValidationError):
-        errors = (
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-            if hasattr(exc, "error_dict")
-            else {"__all__": [str(m) for m in exc.messages]}
-        )
-        message = " ".join(m for msgs in errors.values() for m in msgs)
-        return _error("invalid", message, 400, errors=errors)
-    if isinstance(exc, PermissionDenied):
-        return _error("permission_denied", _("You are not allowed to do this."), 403)
-    if isinstance(exc, DomainError):
-        status = 400 if exc.code == "evidence_rejected" else 409
-        return JsonResponse(exc.as_dict(), status=status)
-    raise exc
 
 
 def _attachment_json(assessment: Assessment, info: AttachmentInfo) -> dict[str, Any]:
@@ -252,7 +231,7 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
     assessment = assessment_or_404(request, assessment_id)
     form = ItemValuesForm.from_body(request.body)
     if not form.is_valid():
-        return _error(
+        return json_error(
             "invalid",
             _("The request is malformed."),
             400,
@@ -284,7 +263,7 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
             )
         return JsonResponse({**exc.as_dict(), "current": current}, status=409)
     except (ValidationError, PermissionDenied, DomainError) as exc:
-        return _refusal(exc)
+        return json_refusal(exc)
     return JsonResponse({"item": row.values()})
 
 
@@ -295,7 +274,7 @@ def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonRespon
     assessment = assessment_or_404(request, assessment_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _error("invalid", _("Choose a file."), 400)
+        return json_error("invalid", _("Choose a file."), 400)
     upload = form.cleaned_data["file"]
     code = form.cleaned_data["item"]
     try:
@@ -307,7 +286,7 @@ def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonRespon
             filename=upload.name,
         )
     except (ValidationError, PermissionDenied, DomainError) as exc:
-        return _refusal(exc)
+        return json_refusal(exc)
     return _item_attachments(assessment, code)
 
 
@@ -326,11 +305,11 @@ def evidence_detach_view(
     assessment = assessment_or_404(request, assessment_id)
     attachment = EvidenceAttachment.objects.filter(pk=attachment_id, assessment=assessment).first()
     if attachment is None:
-        return _error("not_found", _("No such file."), 404)
+        return json_error("not_found", _("No such file."), 404)
     try:
         evidence_detach(actor=request.user, attachment=attachment)
     except (PermissionDenied, DomainError) as exc:
-        return _refusal(exc)
+        return json_refusal(exc)
     return _item_attachments(assessment, attachment.item_code)
 
 

@@ -59,7 +59,7 @@ def test_home_redirects_anonymous_visitors_to_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("username", ["officer_city", "officer_national", "expert", "admin"])
+@pytest.mark.parametrize("username", ["officer_city", "officer_national", "admin"])
 def test_home_shows_other_roles_their_area(client, world: World, username):
     user = getattr(world, {"admin": "administrator"}.get(username, username))
     client.force_login(user)
