@@ -19,6 +19,23 @@ DEFAULTS: dict[str, Any] = {
     # Spreadsheet imports (institution list, expert pool): largest file and most rows.
     "IMPORT_MAX_BYTES": 10 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 20000,
+    # Shares of institutions to reach a standard (基本 or 推荐) and 推荐标准, by zone:
+    # the national 2023 (70%) and 2025 (20%) targets and their east/central/west
+    # splits. Editable data, not law: provinces set their own.
+    "TARGETS": {
+        "national": {"standard": 0.70, "recommended": 0.20},
+        "east": {"standard": 0.85, "recommended": 0.30},
+        "central": {"standard": 0.60, "recommended": 0.20},
+        "west": {"standard": 0.40, "recommended": 0.10},
+    },
+    # Province code (first two digits) -> zone; a province not listed uses "national".
+    "PROVINCE_ZONES": {
+        **dict.fromkeys(("11", "12", "13", "21", "31", "32", "33", "35", "37", "44", "46"), "east"),
+        **dict.fromkeys(("14", "22", "23", "34", "36", "41", "42", "43"), "central"),
+        **dict.fromkeys(
+            ("15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"), "west"
+        ),
+    },
 }
 
 

@@ -48,6 +48,7 @@ class Action(StrEnum):
     ASSESSMENT_SUBMIT = "assessment.submit"  # obj: Assessment
     ASSESSMENT_RETURN = "assessment.return"  # obj: Assessment
     HISTORY_VIEW = "history.view"  # obj: User (their audit trail)
+    REGION_REPORT = "region.report"  # obj: Region, or None for the whole country
 
 
 def _active(user: Any) -> bool:
@@ -122,6 +123,16 @@ def _history_view(user: User, subject: User) -> bool:
     return user.role == Role.ADMINISTRATOR or user.pk == subject.pk
 
 
+def _region_report(user: User, region: Region | None) -> bool:
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role not in (Role.OFFICER, Role.COUNTY_REVIEWER):
+        return False
+    if region is None:
+        return user.role == Role.OFFICER and user.region_id is None
+    return region_covers(user, region.path)
+
+
 def _administrator(user: User, obj: Any = None) -> bool:
     return user.role == Role.ADMINISTRATOR
 
@@ -139,6 +150,7 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.ASSESSMENT_SUBMIT: _own_institution_staff,
     Action.ASSESSMENT_RETURN: _assessment_return,
     Action.HISTORY_VIEW: _history_view,
+    Action.REGION_REPORT: _region_report,
 }
 
 
