@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from standards.models import PUBLICATION_TRANSITIONS, PublicationStatus
+from accreditation.models import User
+from accreditation.services.audit import audit_record
+from standards.models import PUBLICATION_TRANSITIONS, Edition, PublicationStatus, RuleSet
 
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(PublicationStatus.values)}
 
@@ -56,3 +59,26 @@ def file_status_target(*, label: str, current: str, wanted: str) -> str | None:
         return None
     transition_check(label=label, current=current, target=wanted)
     return wanted
+
+
+def publication_status_set(
+    *, actor: User | None, obj: Edition | RuleSet, target: str, note: str = ""
+) -> None:
+    """Write an already checked status change of an edition or rule set, stamping
+    ``published_at`` on publication, and audit it as ``<model>.publish|retire``."""
+    before = obj.status
+    obj.status = target
+    fields = ["status", "updated_at"]
+    if target == PublicationStatus.PUBLISHED:
+        obj.published_at = timezone.now()
+        fields.append("published_at")
+    obj.save(update_fields=fields)
+    verb = "publish" if target == PublicationStatus.PUBLISHED else "retire"
+    audit_record(
+        actor=actor,
+        action=f"{obj._meta.model_name}.{verb}",
+        target=obj,
+        before={"status": before},
+        after={"status": target},
+        note=note,
+    )

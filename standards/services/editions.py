@@ -34,6 +34,7 @@ from standards.services.common import (
     ImportResult,
     file_status_target,
     prefixed,
+    publication_status_set,
     transition_check,
 )
 
@@ -139,25 +140,6 @@ def _tree_create(*, edition: Edition, chapters: tuple[ChapterData, ...]) -> None
     )
 
 
-def _status_set(*, actor: User | None, edition: Edition, target: str, note: str = "") -> None:
-    before = edition.status
-    edition.status = target
-    fields = ["status", "updated_at"]
-    if target == PublicationStatus.PUBLISHED:
-        edition.published_at = timezone.now()
-        fields.append("published_at")
-    edition.save(update_fields=fields)
-    action = "edition.publish" if target == PublicationStatus.PUBLISHED else "edition.retire"
-    audit_record(
-        actor=actor,
-        action=action,
-        target=edition,
-        before={"status": before},
-        after={"status": target},
-        note=note,
-    )
-
-
 def _must_pass_kept(*, edition: Edition, data: EditionData, source: str) -> None:
     """Refuse a replacement that drops items the edition's rule sets require."""
     codes = {item.code for item in data.items()}
@@ -226,7 +208,7 @@ def edition_import(*, actor: User | None, data: EditionData) -> ImportResult:
     if current.same_content(data):
         if target is None:
             return ImportResult(UNCHANGED, f"edition {data.code} unchanged ({edition.status})")
-        _status_set(actor=actor, edition=edition, target=target, note=data.source)
+        publication_status_set(actor=actor, obj=edition, target=target, note=data.source)
         return ImportResult(
             UPDATED, f"edition {data.code} content unchanged, now {target}", changed=1
         )
@@ -264,7 +246,7 @@ def edition_import(*, actor: User | None, data: EditionData) -> ImportResult:
         note=data.source,
     )
     if target is not None:
-        _status_set(actor=actor, edition=edition, target=target, note=data.source)
+        publication_status_set(actor=actor, obj=edition, target=target, note=data.source)
     return ImportResult(
         REPLACED,
         f"edition {data.code} draft replaced ({'; '.join(changes)})",
@@ -298,7 +280,7 @@ def edition_publish(*, actor: User | None, edition: Edition) -> Edition:
     problems = edition_problems(edition=edition)
     if problems:
         raise ValidationError(problems)
-    _status_set(actor=actor, edition=edition, target=PublicationStatus.PUBLISHED)
+    publication_status_set(actor=actor, obj=edition, target=PublicationStatus.PUBLISHED)
     return edition
 
 
@@ -311,7 +293,7 @@ def edition_retire(*, actor: User | None, edition: Edition) -> Edition:
         current=edition.status,
         target=PublicationStatus.RETIRED,
     )
-    _status_set(actor=actor, edition=edition, target=PublicationStatus.RETIRED)
+    publication_status_set(actor=actor, obj=edition, target=PublicationStatus.RETIRED)
     return edition
 
 

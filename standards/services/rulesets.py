@@ -23,6 +23,7 @@ from standards.services.common import (
     ImportResult,
     file_status_target,
     prefixed,
+    publication_status_set,
     transition_check,
 )
 
@@ -83,25 +84,6 @@ def _model_values(data: RuleSetData) -> dict[str, Any]:
         "eligibility": [c.as_dict() for c in data.eligibility],
         "must_pass": [{"item": m.item, "grade": m.grade} for m in data.must_pass],
     }
-
-
-def _status_set(*, actor: User | None, rule_set: RuleSet, target: str, note: str = "") -> None:
-    before = rule_set.status
-    rule_set.status = target
-    fields = ["status", "updated_at"]
-    if target == PublicationStatus.PUBLISHED:
-        rule_set.published_at = timezone.now()
-        fields.append("published_at")
-    rule_set.save(update_fields=fields)
-    action = "ruleset.publish" if target == PublicationStatus.PUBLISHED else "ruleset.retire"
-    audit_record(
-        actor=actor,
-        action=action,
-        target=rule_set,
-        before={"status": before},
-        after={"status": target},
-        note=note,
-    )
 
 
 @transaction.atomic
@@ -208,7 +190,7 @@ def ruleset_import(*, actor: User | None, data: RuleSetFileData) -> ImportResult
                 note=data.source,
             )
         if target is not None:
-            _status_set(actor=actor, rule_set=current, target=target, note=data.source)
+            publication_status_set(actor=actor, obj=current, target=target, note=data.source)
         outcomes[UPDATED if target is not None or not old.same_content(rs) else UNCHANGED] += 1
     counts = ", ".join(f"{outcomes[k]} {k}" for k in (CREATED, UPDATED, UNCHANGED) if outcomes[k])
     overall = CREATED if outcomes[CREATED] else UPDATED if outcomes[UPDATED] else UNCHANGED
@@ -237,7 +219,7 @@ def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
             _("Rule set %(rule_set)s: must-pass items %(items)s do not exist in edition %(code)s.")
             % {"rule_set": rule_set, "items": ", ".join(missing), "code": rule_set.edition.code}
         )
-    _status_set(actor=actor, rule_set=rule_set, target=PublicationStatus.PUBLISHED)
+    publication_status_set(actor=actor, obj=rule_set, target=PublicationStatus.PUBLISHED)
     return rule_set
 
 
@@ -250,5 +232,5 @@ def ruleset_retire(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
         current=rule_set.status,
         target=PublicationStatus.RETIRED,
     )
-    _status_set(actor=actor, rule_set=rule_set, target=PublicationStatus.RETIRED)
+    publication_status_set(actor=actor, obj=rule_set, target=PublicationStatus.RETIRED)
     return rule_set
