@@ -9,6 +9,7 @@ so a report can be printed again years later from what was stored.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -125,3 +126,43 @@ def result_reasons(
             )
             lines.append(f"{label}：{reason}")
     return tuple(lines)
+
+
+_GAP_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"needs (\d+) more items at C or better, only (\d+) can rise"),
+        "还需 {0} 个基本条款达到 C 级及以上，但只有 {1} 个条款可以提升",
+    ),
+    (
+        re.compile(r"needs (\d+) more items at B or better; not enough can rise"),
+        "还需 {0} 个基本条款达到 B 级及以上，可提升的条款不足",
+    ),
+    (
+        re.compile(r"needs (\d+) more items at A; not enough can rise"),
+        "还需 {0} 个基本条款达到 A 级，可提升的条款不足",
+    ),
+    (
+        re.compile(r"needs (\d+) more recommended-tier items at C, only (\d+) can rise"),
+        "还需 {0} 个推荐条款达到 C 级及以上，但只有 {1} 个条款可以提升",
+    ),
+    (
+        re.compile(r"no combination of upgrades reaches the shares"),
+        "任何条款提升组合都达不到要求的占比",
+    ),
+)
+_NOT_ELIGIBLE = re.compile(r"not eligible for (\w+)")
+
+
+def gap_reason(text: str) -> str:
+    """The gap planner's reason (English, free text) in Chinese; known sentences are
+    translated with their figures, anything else becomes a generic sentence."""
+    if not text:
+        return ""
+    match = _NOT_ELIGIBLE.fullmatch(text.strip())
+    if match:
+        return f"不符合{LEVEL_LABELS.get(match.group(1), match.group(1))}的申请条件"
+    for pattern, template in _GAP_REASONS:
+        match = pattern.fullmatch(text.strip())
+        if match:
+            return template.format(*match.groups())
+    return "现有条款无法达到该等级"

@@ -1,7 +1,7 @@
 """Chinese reasons from the engine's structured conditions (no database)."""
 
-from accreditation.pdf.reasons import condition_reason, percent, result_reasons
-from standards.scoring import evaluate
+from accreditation.pdf.reasons import condition_reason, gap_reason, percent, result_reasons
+from standards.scoring import evaluate, gap_plan
 from standards.scoring.types import Condition
 from tests.standards.scoring_helpers import (
     LARGE_FACTS,
@@ -91,3 +91,26 @@ def test_must_pass_and_unknown_conditions_have_chinese_text():
         "必达条款未达到要求等级：1.1.1"
     )
     assert condition_reason({"condition": "something_new"}) == "未满足判定规则的条件"
+
+
+def test_gap_reasons_are_translated_with_their_figures():
+    assert gap_reason("needs 5 more items at C or better, only 2 can rise") == (
+        "还需 5 个基本条款达到 C 级及以上，但只有 2 个条款可以提升"
+    )
+    assert gap_reason("not eligible for qualified") == "不符合合格的申请条件"
+    assert gap_reason("needs 3 more recommended-tier items at C, only 1 can rise") == (
+        "还需 3 个推荐条款达到 C 级及以上，但只有 1 个条款可以提升"
+    )
+    assert gap_reason("something else") == "现有条款无法达到该等级"
+    assert gap_reason("") == ""
+
+
+def test_every_unreachable_plan_of_the_engine_gets_a_specific_translation():
+    edition = edition_of(10, 4)
+    facts = LARGE_FACTS
+    rules = all_rules()
+    plan = gap_plan(edition, rules, facts, {"B01": "NA"}, target="qualified")
+    assert gap_reason(plan.reason) == "不符合合格的申请条件"
+    all_na = {f"R0{i}": "NA" for i in range(1, 5)}
+    plan = gap_plan(edition, rules, facts, all_na, target="recommended")
+    assert plan.reason and gap_reason(plan.reason) != "现有条款无法达到该等级"
