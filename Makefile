@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install demo test lint format bench bench-pdf schema
+.PHONY: install demo test lint format bench bench-pdf schema messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,13 @@ bench: install
 
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench
+
+# The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
+schema: install
+	DJANGO_DEBUG=1 $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
+
+# Refresh the Chinese catalogue from the sources, then compile it (commit both files).
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-location \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans

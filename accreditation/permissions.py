@@ -31,6 +31,7 @@ from accreditation.models import (
     Region,
     User,
 )
+from standards.models import PublicationStatus
 
 Role = User.Role
 
@@ -48,6 +49,9 @@ class Action(StrEnum):
     ASSESSMENT_SUBMIT = "assessment.submit"  # obj: Assessment
     ASSESSMENT_RETURN = "assessment.return"  # obj: Assessment
     HISTORY_VIEW = "history.view"  # obj: User (their audit trail)
+    CATALOGUE_VIEW = "catalogue.view"  # obj: None, Edition or RuleSet (drafts: administrators)
+    CATALOGUE_MANAGE = "catalogue.manage"  # obj: None
+    DASHBOARD_VIEW = "dashboard.view"  # obj: Region (figures for it and below)
     REGION_REPORT = "region.report"  # obj: Region, or None for the whole country
 
 
@@ -123,14 +127,29 @@ def _history_view(user: User, subject: User) -> bool:
     return user.role == Role.ADMINISTRATOR or user.pk == subject.pk
 
 
-def _region_report(user: User, region: Region | None) -> bool:
+def _catalogue_view(user: User, obj: Any = None) -> bool:
+    """Published and retired editions and rule sets are public to every role; drafts are
+    work in progress of the administrators."""
+    status = getattr(obj, "status", None)
+    return status != PublicationStatus.DRAFT or user.role == Role.ADMINISTRATOR
+
+
+def _dashboard_view(user: User, region: Region) -> bool:
     if user.role == Role.ADMINISTRATOR:
         return True
-    if user.role not in (Role.OFFICER, Role.COUNTY_REVIEWER):
+    if user.role not in (Role.COUNTY_REVIEWER, Role.OFFICER):
         return False
-    if region is None:
-        return user.role == Role.OFFICER and user.region_id is None
     return region_covers(user, region.path)
+
+
+def _region_report(user: User, region: Region | None) -> bool:
+    """Exports of a region's figures: whoever sees its dashboard; the whole country
+    (``None``): administrators and national officers."""
+    if region is None:
+        return user.role == Role.ADMINISTRATOR or (
+            user.role == Role.OFFICER and user.region_id is None
+        )
+    return _dashboard_view(user, region)
 
 
 def _administrator(user: User, obj: Any = None) -> bool:
@@ -150,6 +169,9 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.ASSESSMENT_SUBMIT: _own_institution_staff,
     Action.ASSESSMENT_RETURN: _assessment_return,
     Action.HISTORY_VIEW: _history_view,
+    Action.CATALOGUE_VIEW: _catalogue_view,
+    Action.CATALOGUE_MANAGE: _administrator,
+    Action.DASHBOARD_VIEW: _dashboard_view,
     Action.REGION_REPORT: _region_report,
 }
 

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accreditation.web.context.header",
             ],
         },
     },
@@ -222,10 +227,63 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous request then answers 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "accreditation.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON everywhere; the evidence upload takes multipart/form-data.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "accreditation.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "accreditation.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("ACCREDITATION_API_TOKEN_RATE", "10/min"),
+        "verification": os.environ.get("ACCREDITATION_API_VERIFY_RATE", "60/min"),
+    },
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "优质服务基层行 accreditation API",
+    "DESCRIPTION": (
+        "Everything a user can do in the web pages, over HTTP. Authenticate with a "
+        "token (POST /api/v1/auth/token/, then `Authorization: Token <key>`) or a "
+        'session. Every failure answers `{"error": {"code", "message", '
+        '"fields", "details"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are validated whole (e.g. "version" is always required).
+    "COMPONENT_SPLIT_PATCH": False,
+    "SORT_OPERATIONS": False,
+    # Served from the installed drf-spectacular-sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a "status", "kind", "level" or "grade" with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "accreditation.api.enums.AssessmentStatus",
+        "CycleStatusEnum": "accreditation.api.enums.CycleStatus",
+        "PublicationStatusEnum": "standards.models.PublicationStatus",
+        "InstitutionKindEnum": "accreditation.api.enums.InstitutionKindChoices",
+        "StandardKindEnum": "standards.models.InstitutionKind",
+        "ItemKindEnum": "standards.models.ItemKind",
+        "RegionLevelEnum": "accreditation.api.enums.RegionLevel",
+        "LevelEnum": "standards.models.Level",
+        "ItemGradeEnum": "accreditation.api.enums.ItemGradeValue",
+        "CriterionGradeEnum": "standards.models.Grade",
+    },
 }
 
 LOGGING = {

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from standards.selectors import clear_spec_cache
 
@@ -16,3 +17,12 @@ def _fresh_spec_cache():
     clear_spec_cache()
     yield
     clear_spec_cache()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services called directly speak English, as their tests expect; requests made
+    through the test client still pick their language in LocaleMiddleware (Chinese
+    by default)."""
+    with translation.override("en"):
+        yield

@@ -145,9 +145,12 @@ ITEMS = (
 )
 
 
-def make_edition(*, kind: str = "thc", code: str | None = None, items=ITEMS) -> Edition:
-    """A published edition with two chapters and the items in ``items``."""
-    edition = EditionFactory(kind=kind, **({"code": code} if code else {}))
+def make_edition(
+    *, kind: str = "thc", code: str | None = None, items=ITEMS, status: str = "published"
+) -> Edition:
+    """An edition (published unless ``status`` says otherwise) with two chapters and the
+    items in ``items``."""
+    edition = EditionFactory(kind=kind, status=status, **({"code": code} if code else {}))
     sections: dict[str, Section] = {}
     for position, (item_code, chapter_code, tier, evidence, applicability, metric) in enumerate(
         items

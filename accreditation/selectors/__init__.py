@@ -11,9 +11,11 @@ from accreditation.selectors.assessments import (
     assessment_checklist,
     assessment_progress,
     assessment_snapshots,
+    checklist_grades,
     latest_return,
 )
 from accreditation.selectors.audit import audit_events_by_user, audit_events_for_assessment
+from accreditation.selectors.dashboard import RegionDashboard, RegionFigures, region_dashboard
 from accreditation.selectors.people import expert_conflicts
 from accreditation.selectors.scoring import (
     ProvisionalResult,
@@ -31,7 +33,12 @@ from accreditation.selectors.visibility import (
     attachment_get_for_user,
     attachments_visible_to,
     audit_events_visible_to,
+    cycles_visible_to,
+    editions_visible_to,
     institutions_visible_to,
+    regions_visible_to,
+    rule_sets_visible_to,
+    users_visible_to,
 )
 
 __all__ = [
@@ -40,6 +47,8 @@ __all__ = [
     "ChecklistRow",
     "Progress",
     "ProvisionalResult",
+    "RegionDashboard",
+    "RegionFigures",
     "ScoringInputs",
     "assessment_attachments",
     "assessment_checklist",
@@ -55,10 +64,17 @@ __all__ = [
     "audit_events_by_user",
     "audit_events_for_assessment",
     "audit_events_visible_to",
+    "checklist_grades",
     "cycle_standard_for",
+    "cycles_visible_to",
+    "editions_visible_to",
     "expert_conflicts",
     "facts_in_force",
     "institutions_visible_to",
     "latest_return",
     "provisional_result",
+    "region_dashboard",
+    "regions_visible_to",
+    "rule_sets_visible_to",
+    "users_visible_to",
 ]

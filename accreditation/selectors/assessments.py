@@ -8,8 +8,11 @@ Each runs a constant number of queries, independent of the number of items.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import QuerySet
 
 from accreditation.models import (
     Assessment,
@@ -144,15 +147,25 @@ def latest_return(*, assessment: Assessment) -> AssessmentReturn | None:
     return AssessmentReturn.objects.filter(assessment=assessment).order_by("-id").first()
 
 
-def assessment_checklist(*, assessment: Assessment) -> list[ChecklistRow]:
-    """Every item in catalogue order with grade, evidence, applicability and, when the
-    assessment was returned, the reviewer's comment. Five queries."""
-    grades = list(
+def checklist_grades(*, assessment: Assessment) -> QuerySet[ItemGrade]:
+    """The assessment's item grades in catalogue order with item, section, chapter and
+    criteria loaded: the rows :func:`assessment_checklist` decorates. Callers may filter,
+    reorder or slice it (e.g. one page) and pass the rows back."""
+    return (
         ItemGrade.objects.filter(assessment=assessment)
         .select_related("item__section__chapter")
         .prefetch_related("item__criteria")
         .order_by("item__position")
     )
+
+
+def assessment_checklist(
+    *, assessment: Assessment, grades: Iterable[ItemGrade] | None = None
+) -> list[ChecklistRow]:
+    """Every item in catalogue order (or the rows of ``grades``, from
+    :func:`checklist_grades`) with grade, evidence, applicability and, when the
+    assessment was returned, the reviewer's comment. Five queries."""
+    grades = list(grades if grades is not None else checklist_grades(assessment=assessment))
     facts_row = facts_in_force(institution_id=assessment.institution_id)
     spec = edition_spec(edition=_edition(assessment))
     auto = set(auto_not_applicable(spec, facts_row.as_facts() if facts_row else Facts()))

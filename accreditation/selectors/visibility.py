@@ -11,7 +11,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accreditation.models import Assessment, AuditEvent, EvidenceAttachment, Institution, User
+from accreditation.models import (
+    Assessment,
+    AuditEvent,
+    Cycle,
+    EvidenceAttachment,
+    Institution,
+    Region,
+    User,
+)
+from standards.models import Edition, PublicationStatus, RuleSet
 
 Role = User.Role
 
@@ -101,3 +110,49 @@ def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
     if _active(user) and user.role == Role.ADMINISTRATOR:
         return AuditEvent.objects.all()
     return AuditEvent.objects.filter(assessment__in=assessments_visible_to(user).values("pk"))
+
+
+def regions_visible_to(user: Any) -> QuerySet[Region]:
+    """Administrative divisions are public to every user with a role."""
+    qs = Region.objects.all()
+    return qs if _active(user) else qs.none()
+
+
+def cycles_visible_to(user: Any) -> QuerySet[Cycle]:
+    """Cycles (the yearly campaigns and their standards) are public to every user with
+    a role: institutions need them to open an assessment."""
+    qs = Cycle.objects.all()
+    return qs if _active(user) else qs.none()
+
+
+def users_visible_to(user: Any) -> QuerySet[User]:
+    """Administrators see every user; everyone else sees only themselves."""
+    qs = User.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ADMINISTRATOR:
+        return qs
+    return qs.filter(pk=user.pk)
+
+
+def editions_visible_to(user: Any) -> QuerySet[Edition]:
+    """Published and retired editions for every user with a role; drafts too for
+    administrators (``Action.CATALOGUE_VIEW``)."""
+    qs = Edition.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ADMINISTRATOR:
+        return qs
+    return qs.exclude(status=PublicationStatus.DRAFT)
+
+
+def rule_sets_visible_to(user: Any) -> QuerySet[RuleSet]:
+    """As :func:`editions_visible_to`: drafts only for administrators."""
+    qs = RuleSet.objects.all()
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ADMINISTRATOR:
+        return qs
+    return qs.exclude(status=PublicationStatus.DRAFT).exclude(
+        edition__status=PublicationStatus.DRAFT
+    )

@@ -139,6 +139,7 @@ def test_retire_action_reports_an_illegal_transition(admin_client, draft_item):
         reverse("admin:standards_edition_changelist"),
         {"action": "retire", "_selected_action": [draft_item.edition.pk]},
         follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",  # the site defaults to Chinese; read the English text
     )
 
     assert [str(m) for m in response.context["messages"]] == [

@@ -3,18 +3,19 @@
     python manage.py evaluate --edition THC-2022 GRADES.json
 
 GRADES.json: {"facts": {"medical_staff": 8, ...}, "grades": {"1.1.1": "B", ...}}.
-Missing items count as none. Prints the result as JSON; exits non-zero listing every
+Missing items count as none. Prints the result as JSON (the same shape as the API's
+``POST /api/v1/catalogue/editions/{code}/evaluate/``); exits non-zero listing every
 bad entry when the file names unknown items, grades or facts.
 """
 
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from standards.evaluation import what_if_evaluation
 from standards.models import Edition
-from standards.scoring import Facts, ScoringInputError, evaluate, gap_plan, validate_grades
-from standards.selectors import edition_spec, rule_specs_in_force
 
 
 class Command(BaseCommand):
@@ -38,38 +39,18 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read JSON: {exc}") from None
         if not isinstance(payload, dict):
             raise CommandError(f"{path}: expected an object with 'facts' and 'grades'")
-
-        spec = edition_spec(edition=edition)
-        errors = []
-        grades = payload.get("grades", {})
-        if not isinstance(grades, dict):
-            errors.append("grades: expected an object mapping item code to grade")
-            grades = {}
-        errors += [f"{path}: {e}" for e in validate_grades(spec, grades)]
-        facts = Facts()
-        raw_facts = payload.get("facts") or {}
-        if not isinstance(raw_facts, dict):
-            errors.append(f"{path}: facts: expected an object")
-        else:
-            try:
-                facts = Facts.from_mapping(raw_facts)
-            except ScoringInputError as exc:
-                errors += [f"{path}: {e}" for e in exc.errors]
-        rules = rule_specs_in_force(edition=edition, province_code=options["province"])
-        if options["target"] and options["target"] not in rules:
-            errors.append(f"--target: no rule set for level {options['target']!r}")
-        if errors:
-            raise CommandError("\n".join(errors))
-
-        result = evaluate(spec, rules, facts, grades)
-        plan = gap_plan(
-            spec, rules, facts, grades, target=options["target"], current_level=result.level
-        )
-        output = result.as_dict()
-        output["facts"] = facts.as_dict()
-        output["rule_sets"] = {
-            level: {"version": r.version, "id": r.rule_set_id, "provisional": r.provisional}
-            for level, r in rules.items()
-        }
-        output["gap_plan"] = plan.as_dict()
+        try:
+            output = what_if_evaluation(
+                edition=edition,
+                grades=payload.get("grades", {}),
+                facts=payload.get("facts") or {},
+                province_code=options["province"],
+                target=options["target"],
+            )
+        except ValidationError as exc:
+            lines = []
+            for field, messages in exc.message_dict.items():
+                prefix = "--target: " if field == "target" else f"{path}: "
+                lines += [prefix + message for message in messages]
+            raise CommandError("\n".join(lines)) from None
         self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))

@@ -1,0 +1,258 @@
+"""Assessments, their checklist, evidence, returns, snapshots and results."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from accreditation.models import (
+    Assessment,
+    AssessmentReturn,
+    AssessmentSnapshot,
+    EvidenceAttachment,
+    ItemGrade,
+)
+from standards.api.serializers import (
+    CriterionSerializer,
+    EvaluationSerializer,
+    FactsSerializer,
+    GapPlanSerializer,
+)
+from standards.models import Level
+
+
+class CycleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class InstitutionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    cycle = CycleRefSerializer(read_only=True)
+    institution = InstitutionRefSerializer(read_only=True)
+    edition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_editable = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "cycle",
+            "institution",
+            "edition",
+            "target_level",
+            "status",
+            "version",
+            "is_editable",
+            "created_at",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+
+class AssessmentOpenSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(help_text="Cycle id.")
+    institution = serializers.IntegerField(
+        required=False, help_text="Institution id; defaults to the caller's own."
+    )
+    target_level = serializers.ChoiceField(choices=Level.choices)
+
+
+class TargetLevelSerializer(serializers.Serializer):
+    target_level = serializers.ChoiceField(choices=Level.choices)
+    version = serializers.IntegerField(min_value=1, help_text="The assessment's version read.")
+
+
+class ItemGradeSerializer(serializers.ModelSerializer):
+    item = serializers.CharField(source="item_code", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ItemGrade
+        fields = [
+            "item",
+            "grade",
+            "na_reason",
+            "metric_value",
+            "note",
+            "version",
+            "updated_by",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ItemGradeInputSerializer(serializers.Serializer):
+    """A partial update of one item; omitted values keep their stored value."""
+
+    version = serializers.IntegerField(min_value=1, help_text="The item's version read.")
+    grade = serializers.ChoiceField(choices=ItemGrade.Value.choices, required=False)
+    na_reason = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    metric_value = serializers.DecimalField(
+        max_digits=14, decimal_places=4, required=False, allow_null=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class AttachmentInfoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    file_type = serializers.CharField()
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    """The catalogue text of one item, as the checklist shows it."""
+
+    code = serializers.CharField()
+    title = serializers.CharField()
+    chapter = serializers.CharField(source="section.chapter.code")
+    section = serializers.CharField(source="section.code")
+    tier = serializers.CharField()
+    starred = serializers.BooleanField()
+    kind = serializers.CharField()
+    review_methods = serializers.JSONField()
+    evidence_required = serializers.BooleanField()
+    evidence_hint = serializers.CharField()
+    metric_code = serializers.CharField()
+    metric_label = serializers.CharField()
+    metric_unit = serializers.CharField()
+    criteria = CriterionSerializer(many=True, source="criteria.all")
+
+
+class ChecklistRowSerializer(serializers.Serializer):
+    item = ChecklistItemSerializer(source="grade.item")
+    grade = serializers.CharField(source="grade.grade")
+    na_reason = serializers.CharField(source="grade.na_reason")
+    metric_value = serializers.DecimalField(
+        source="grade.metric_value", max_digits=14, decimal_places=4, allow_null=True
+    )
+    note = serializers.CharField(source="grade.note")
+    version = serializers.IntegerField(source="grade.version")
+    updated_at = serializers.DateTimeField(source="grade.updated_at", allow_null=True)
+    auto_not_applicable = serializers.BooleanField()
+    attachments = AttachmentInfoSerializer(many=True)
+    review_comment = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    sha256 = serializers.CharField(source="evidence.sha256", read_only=True)
+    size = serializers.IntegerField(source="evidence.size", read_only=True)
+    file_type = serializers.CharField(source="evidence.file_type", read_only=True)
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvidenceAttachment
+        fields = [
+            "id",
+            "item_code",
+            "name",
+            "sha256",
+            "size",
+            "file_type",
+            "uploaded_by",
+            "created_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, obj: EvidenceAttachment) -> str:
+        return reverse(
+            "api:evidence-download",
+            kwargs={"assessment_id": obj.assessment_id, "pk": obj.pk},
+        )
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, max_length=1000)
+    item_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        allow_empty=True,
+        required=False,
+        default=list,
+        help_text="Items to attach the file to (repeat the form field).",
+    )
+
+
+class EvidenceAttachSerializer(serializers.Serializer):
+    item_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20), allow_empty=True, max_length=1000
+    )
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    returned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AssessmentReturn
+        fields = ["id", "from_status", "returned_by", "reason", "item_comments", "created_at"]
+        read_only_fields = fields
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=10_000)
+    item_comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=10_000),
+        required=False,
+        default=dict,
+        help_text="Item code -> comment.",
+    )
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    provisional_level = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssessmentSnapshot
+        fields = ["sequence", "created_at", "created_by", "provisional_level"]
+        read_only_fields = fields
+
+    def get_provisional_level(self, obj: AssessmentSnapshot) -> str | None:
+        return (obj.data.get("result") or {}).get("level")
+
+
+class SnapshotDetailSerializer(SnapshotSerializer):
+    data = serializers.JSONField(read_only=True, help_text="The frozen submission.")
+
+    class Meta(SnapshotSerializer.Meta):
+        fields = [*SnapshotSerializer.Meta.fields, "data"]
+        read_only_fields = fields
+
+
+class SubmissionSerializer(serializers.Serializer):
+    assessment = AssessmentSerializer()
+    snapshot = SnapshotSerializer()
+
+
+class ChapterProgressSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    total = serializers.IntegerField()
+    applicable = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    not_applicable = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    applicable = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    complete = serializers.BooleanField()
+    chapters = ChapterProgressSerializer(many=True)
+
+
+class ProvisionalResultSerializer(serializers.Serializer):
+    target_level = serializers.CharField()
+    level = serializers.CharField(allow_null=True)
+    evaluation = EvaluationSerializer()
+    gap_plan = GapPlanSerializer()
+    facts = FactsSerializer()
+    facts_declared = serializers.BooleanField()

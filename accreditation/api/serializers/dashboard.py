@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accreditation.api.serializers.common import RegionRefSerializer
+
+
+class RegionFiguresSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    institutions = serializers.IntegerField()
+    assessments = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    by_target_level = serializers.DictField(child=serializers.IntegerField())
+
+
+class DashboardSerializer(serializers.Serializer):
+    region = RegionRefSerializer()
+    cycle = serializers.IntegerField(allow_null=True)
+    totals = RegionFiguresSerializer()
+    children = RegionFiguresSerializer(many=True)
+    direct = RegionFiguresSerializer(
+        allow_null=True, help_text="Institutions registered at the region itself."
+    )
+
+
+class DashboardQuerySerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(required=False, help_text="Only this cycle's assessments.")

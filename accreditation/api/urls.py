@@ -1,0 +1,88 @@
+"""``/api/v1/``: the whole API. Unknown paths below it answer 404 in the error shape."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from accreditation.api.views import assessments, auth, evidence, people, places
+
+app_name = "api"
+
+
+@extend_schema(exclude=True)
+class UnknownPath(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound
+
+
+A = "assessments/<int:assessment_id>/"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
+    path("auth/token/", auth.TokenObtain.as_view(), name="token"),
+    path("auth/token/revoke/", auth.TokenRevoke.as_view(), name="token-revoke"),
+    path("me/", auth.Me.as_view(), name="me"),
+    path("users/", people.UserList.as_view(), name="user-list"),
+    path("users/<int:pk>/", people.UserDetail.as_view(), name="user-detail"),
+    path("users/<int:pk>/history/", people.UserHistory.as_view(), name="user-history"),
+    path("catalogue/", include("standards.api.urls")),
+    path("regions/", places.RegionList.as_view(), name="region-list"),
+    path("regions/<str:code>/", places.RegionDetail.as_view(), name="region-detail"),
+    path(
+        "regions/<str:code>/dashboard/",
+        places.RegionDashboardView.as_view(),
+        name="region-dashboard",
+    ),
+    path("institutions/", places.InstitutionList.as_view(), name="institution-list"),
+    path("institutions/<int:pk>/", places.InstitutionDetail.as_view(), name="institution-detail"),
+    path(
+        "institutions/<int:pk>/facts/",
+        places.InstitutionFactsList.as_view(),
+        name="institution-facts",
+    ),
+    path("cycles/", places.CycleList.as_view(), name="cycle-list"),
+    path("cycles/<int:pk>/", places.CycleDetail.as_view(), name="cycle-detail"),
+    path("cycles/<int:pk>/standards/", places.CycleStandardSet.as_view(), name="cycle-standard"),
+    path("cycles/<int:pk>/deadlines/", places.CycleDeadlineSet.as_view(), name="cycle-deadline"),
+    path("cycles/<int:pk>/close/", places.CycleClose.as_view(), name="cycle-close"),
+    path("assessments/", assessments.AssessmentList.as_view(), name="assessment-list"),
+    path(A, assessments.AssessmentDetail.as_view(), name="assessment-detail"),
+    path(A + "items/", assessments.Checklist.as_view(), name="checklist"),
+    path(A + "items/<str:item_code>/", assessments.ItemGradeDetail.as_view(), name="item-grade"),
+    path(A + "progress/", assessments.Progress.as_view(), name="progress"),
+    path(A + "result/", assessments.ProvisionalResult.as_view(), name="result"),
+    path(A + "submit/", assessments.Submit.as_view(), name="submit"),
+    path(A + "returns/", assessments.ReturnList.as_view(), name="returns"),
+    path(A + "snapshots/", assessments.SnapshotList.as_view(), name="snapshot-list"),
+    path(
+        A + "snapshots/<int:sequence>/",
+        assessments.SnapshotDetail.as_view(),
+        name="snapshot-detail",
+    ),
+    path(A + "history/", assessments.AssessmentHistory.as_view(), name="assessment-history"),
+    path(A + "evidence/", evidence.EvidenceList.as_view(), name="evidence-list"),
+    path(A + "evidence/<int:pk>/", evidence.EvidenceDetail.as_view(), name="evidence-detail"),
+    path(
+        A + "evidence/<int:pk>/attach/", evidence.EvidenceAttach.as_view(), name="evidence-attach"
+    ),
+    path(
+        A + "evidence/<int:pk>/download/",
+        evidence.EvidenceDownload.as_view(),
+        name="evidence-download",
+    ),
+    re_path(r"^.*$", UnknownPath.as_view(), name="unknown"),
+]

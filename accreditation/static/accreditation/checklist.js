@@ -1,0 +1,592 @@
+/* The self-assessment checklist: autosave per item with optimistic concurrency.
+ *
+ * Every change is saved through the item's JSON endpoint with the version the values
+ * were edited from. One request per item is in flight at a time; changes made
+ * meanwhile are sent after it returns, with the new version. A stale version (409)
+ * opens a conflict panel showing the other person's values: "use theirs" takes them,
+ * "keep mine" re-sends mine with their version. Unsaved values are also kept in
+ * localStorage until saved, so a closed tab or a lost connection loses nothing.
+ * After saves the summary (progress, provisional level, gap plan) is refreshed.
+ */
+(function () {
+  "use strict";
+
+  var workspace = document.getElementById("workspace");
+  if (!workspace) return;
+  var T = JSON.parse(document.getElementById("checklist-i18n").textContent);
+  var csrf = workspace.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var editable = workspace.dataset.editable === "1";
+  var storagePrefix = "checklist:" + workspace.dataset.assessment + ":";
+  var controllers = [];
+  var byCode = {};
+
+  // --- helpers ---------------------------------------------------------------------
+
+  function canonicalNumber(text) {
+    var s = String(text == null ? "" : text).trim();
+    if (/^-?\d+(\.\d+)?$/.test(s)) {
+      if (s.indexOf(".") >= 0) s = s.replace(/0+$/, "").replace(/\.$/, "");
+      s = s.replace(/^(-?)0+(?=\d)/, "$1");
+      if (s === "-0") s = "0";
+    }
+    return s;
+  }
+
+  function normalise(values) {
+    var grade = values.grade || "";
+    return {
+      grade: grade,
+      na_reason: grade === "NA" ? String(values.na_reason || "").trim() : "",
+      metric_value: canonicalNumber(values.metric_value),
+      note: String(values.note || "").trim(),
+    };
+  }
+
+  function same(a, b) {
+    var x = normalise(a);
+    var y = normalise(b);
+    return (
+      x.grade === y.grade &&
+      x.na_reason === y.na_reason &&
+      x.metric_value === y.metric_value &&
+      x.note === y.note
+    );
+  }
+
+  function storage(action, code, value) {
+    try {
+      var key = storagePrefix + code;
+      if (action === "get") return JSON.parse(window.localStorage.getItem(key) || "null");
+      if (action === "set") window.localStorage.setItem(key, JSON.stringify(value));
+      if (action === "remove") window.localStorage.removeItem(key);
+    } catch (e) {
+      /* storage unavailable (private mode, quota): autosave still works */
+    }
+    return null;
+  }
+
+  function fileSize(bytes) {
+    if (bytes < 1024) return bytes + " B";
+    if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + " KB";
+    return (bytes / 1024 / 1024).toFixed(1) + " MB";
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function post(url, body, isJson) {
+    var headers = { "X-CSRFToken": csrf, Accept: "application/json" };
+    if (isJson) headers["Content-Type"] = "application/json";
+    return fetch(url, {
+      method: "POST",
+      headers: headers,
+      body: isJson ? JSON.stringify(body) : body,
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (data) {
+          return { status: response.status, ok: response.ok, data: data };
+        });
+    });
+  }
+
+  // --- summary refresh ---------------------------------------------------------------
+
+  var summaryTimer = null;
+  function refreshSummary() {
+    clearTimeout(summaryTimer);
+    summaryTimer = setTimeout(function () {
+      fetch(workspace.dataset.summaryUrl, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
+        .then(function (data) {
+          if (!data) return;
+          // Server-rendered and escaped by the template.
+          document.getElementById("summary").innerHTML = data.html;
+          data.progress.chapters.forEach(function (c) {
+            var bar = workspace.querySelector('[data-chapter-progress="' + c.code + '"]');
+            var count = workspace.querySelector('[data-chapter-count="' + c.code + '"]');
+            if (bar) {
+              bar.max = c.applicable || 1;
+              bar.value = c.answered;
+            }
+            if (count) count.textContent = c.answered + "/" + c.applicable;
+          });
+        })
+        .catch(function () {
+          /* the next save refreshes again */
+        });
+    }, 500);
+  }
+
+  // --- one item ----------------------------------------------------------------------
+
+  function Item(el) {
+    this.el = el;
+    this.code = el.dataset.code;
+    this.url = el.dataset.saveUrl;
+    this.version = parseInt(el.dataset.version, 10);
+    this.stateEl = el.querySelector('[data-role="state"]');
+    this.conflictEl = el.querySelector('[data-role="conflict"]');
+    this.inFlight = false;
+    this.again = false;
+    this.timer = null;
+    this.retryDelay = 0;
+    this.conflict = null;
+    this.failed = false;
+    this.saved = this.values();
+    this.bind();
+  }
+
+  Item.prototype.field = function (name) {
+    return this.el.querySelector('[data-field="' + name + '"]:not([type="radio"])');
+  };
+
+  Item.prototype.values = function () {
+    var checked = this.el.querySelector('input[data-field="grade"]:checked');
+    var na = this.field("na_reason");
+    var metric = this.field("metric_value");
+    var note = this.field("note");
+    return {
+      grade: checked ? checked.value : "",
+      na_reason: na ? na.value : "",
+      metric_value: metric ? metric.value : "",
+      note: note ? note.value : "",
+    };
+  };
+
+  Item.prototype.setValues = function (values) {
+    var grade = values.grade || "";
+    this.el.querySelectorAll('input[data-field="grade"]').forEach(function (radio) {
+      radio.checked = radio.value === grade;
+    });
+    var na = this.field("na_reason");
+    var metric = this.field("metric_value");
+    var note = this.field("note");
+    if (na) na.value = values.na_reason || "";
+    if (metric) metric.value = canonicalNumber(values.metric_value);
+    if (note) note.value = values.note || "";
+    this.showNa();
+  };
+
+  Item.prototype.showNa = function () {
+    var box = this.el.querySelector('[data-role="na"]');
+    var grade = this.values().grade;
+    if (box) box.hidden = grade !== "NA";
+    this.el.dataset.grade = grade;
+  };
+
+  Item.prototype.isDirty = function () {
+    return !same(this.values(), this.saved);
+  };
+
+  Item.prototype.busy = function () {
+    return this.inFlight || this.timer !== null || this.isDirty();
+  };
+
+  Item.prototype.setState = function (kind, text) {
+    this.stateEl.className = "item__state item__state--" + kind;
+    this.stateEl.textContent = text || "";
+    this.el.dataset.state = kind;
+    if (kind === "error") {
+      var retry = element("button", "link-button", T.retry);
+      retry.type = "button";
+      var self = this;
+      retry.addEventListener("click", function () {
+        self.saveSoon(0);
+      });
+      this.stateEl.appendChild(document.createTextNode(" "));
+      this.stateEl.appendChild(retry);
+    }
+  };
+
+  Item.prototype.bind = function () {
+    var self = this;
+    if (!editable) return;
+    this.el.querySelectorAll('input[data-field="grade"]').forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        self.showNa();
+        self.changed(0);
+        if (radio.value === "NA") {
+          var na = self.field("na_reason");
+          if (na && !na.value) na.focus();
+        }
+      });
+    });
+    ["na_reason", "metric_value", "note"].forEach(function (name) {
+      var input = self.field(name);
+      if (!input) return;
+      input.addEventListener("input", function () {
+        self.changed(800);
+      });
+      input.addEventListener("change", function () {
+        self.changed(0);
+      });
+    });
+    var upload = this.el.querySelector('[data-role="upload"]');
+    if (upload) {
+      upload.addEventListener("change", function () {
+        if (upload.files.length) self.upload(upload);
+      });
+    }
+    this.el.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-detach-url]");
+      if (button) self.detach(button);
+    });
+  };
+
+  Item.prototype.changed = function (delay) {
+    if (this.isDirty()) {
+      storage("set", this.code, { version: this.version, values: this.values() });
+      if (!this.conflict && !this.inFlight) this.setState("pending", T.unsaved);
+    }
+    this.saveSoon(delay);
+  };
+
+  Item.prototype.saveSoon = function (delay) {
+    var self = this;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () {
+      self.timer = null;
+      self.save();
+    }, delay);
+  };
+
+  Item.prototype.save = function () {
+    var self = this;
+    if (this.conflict) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    var sent = this.values();
+    if (same(sent, this.saved)) {
+      storage("remove", this.code);
+      if (this.el.dataset.state && this.el.dataset.state !== "saved") this.setState("saved", T.saved);
+      return;
+    }
+    this.inFlight = true;
+    this.failed = false;
+    this.setState("saving", T.saving);
+    var body = {
+      grade: sent.grade,
+      na_reason: sent.na_reason,
+      metric_value: sent.metric_value,
+      note: sent.note,
+      version: this.version,
+    };
+    post(this.url, body, true)
+      .then(function (result) {
+        self.inFlight = false;
+        if (result.ok) {
+          self.retryDelay = 0;
+          self.accept(result.data.item);
+          if (self.isDirty() || self.again) {
+            self.again = false;
+            self.saveSoon(0);
+          } else {
+            storage("remove", self.code);
+            self.setState("saved", T.saved);
+          }
+          refreshSummary();
+        } else if (result.status === 409 && result.data.code === "stale_version") {
+          self.again = false;
+          self.showConflict(result.data.current);
+        } else if (result.status === 401) {
+          self.failed = true;
+          self.setState("error", T.session);
+        } else {
+          self.failed = true;
+          self.again = false;
+          self.setState("error", result.data.message || T.error);
+        }
+      })
+      .catch(function () {
+        // No connection: keep the values and retry with back-off.
+        self.inFlight = false;
+        self.failed = true;
+        self.setState("error", T.offline);
+        self.retryDelay = Math.min((self.retryDelay || 2500) * 2, 60000);
+        self.saveSoon(self.retryDelay);
+      });
+  };
+
+  Item.prototype.accept = function (item) {
+    this.version = item.version;
+    this.el.dataset.version = String(item.version);
+    this.saved = {
+      grade: item.grade,
+      na_reason: item.na_reason,
+      metric_value: item.metric_value == null ? "" : item.metric_value,
+      note: item.note,
+    };
+    this.el.dataset.grade = item.grade;
+  };
+
+  Item.prototype.showConflict = function (current, mineOverride) {
+    var self = this;
+    var mine = mineOverride || this.values();
+    this.conflict = current;
+    this.setState("conflict", T.conflict);
+    var box = this.conflictEl;
+    box.textContent = "";
+    box.appendChild(element("h5", null, T.conflict));
+    var who = current.updated_by || T.someone;
+    var text = T.conflictText.replace("%(name)s", who);
+    if (current.updated_at) text += " (" + current.updated_at + ")";
+    box.appendChild(element("p", null, text));
+
+    var table = element("table", "table conflict__table");
+    var head = element("tr");
+    head.appendChild(element("th", null, ""));
+    head.appendChild(element("th", null, T.theirs));
+    head.appendChild(element("th", null, T.mine));
+    var thead = element("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var tbody = element("tbody");
+    var theirs = {
+      grade: current.grade,
+      na_reason: current.na_reason,
+      metric_value: current.metric_value == null ? "" : current.metric_value,
+      note: current.note,
+    };
+    var rows = [
+      ["grade", T.grade],
+      ["na_reason", T.naReason],
+      ["metric_value", T.metric],
+      ["note", T.note],
+    ];
+    var a = normalise(theirs);
+    var b = normalise(mine);
+    rows.forEach(function (pair) {
+      var key = pair[0];
+      if (key !== "grade" && !a[key] && !b[key]) return;
+      var tr = element("tr");
+      if (a[key] !== b[key]) tr.className = "conflict__differs";
+      tr.appendChild(element("th", null, pair[1]));
+      var show = function (v) {
+        if (key === "grade") return T.grades[v] || v;
+        return v === "" ? T.empty : v;
+      };
+      tr.appendChild(element("td", "conflict__theirs", show(a[key])));
+      tr.appendChild(element("td", "conflict__mine", show(b[key])));
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    box.appendChild(table);
+
+    var actions = element("div", "conflict__actions");
+    var useTheirs = element("button", "button button--small", T.theirs);
+    useTheirs.type = "button";
+    useTheirs.dataset.action = "theirs";
+    var keepMine = element("button", "button button--small button--primary", T.mine);
+    keepMine.type = "button";
+    keepMine.dataset.action = "mine";
+    actions.appendChild(useTheirs);
+    actions.appendChild(keepMine);
+    box.appendChild(actions);
+    box.hidden = false;
+
+    useTheirs.addEventListener("click", function () {
+      self.resolve(current, false);
+    });
+    keepMine.addEventListener("click", function () {
+      if (mineOverride) self.setValues(mineOverride);
+      self.resolve(current, true);
+    });
+  };
+
+  Item.prototype.resolve = function (current, keepMine) {
+    this.conflict = null;
+    this.conflictEl.hidden = true;
+    this.conflictEl.textContent = "";
+    this.accept(current);
+    if (keepMine) {
+      this.save();
+    } else {
+      this.setValues(this.saved);
+      storage("remove", this.code);
+      this.setState("saved", T.saved);
+      refreshSummary();
+    }
+  };
+
+  Item.prototype.renderAttachments = function (attachments) {
+    var list = this.el.querySelector('[data-role="attachments"]');
+    list.textContent = "";
+    attachments.forEach(function (a) {
+      var li = element("li");
+      li.dataset.attachment = a.id;
+      var link = element("a", null, a.name);
+      link.href = a.url;
+      li.appendChild(link);
+      li.appendChild(element("span", "muted small", fileSize(a.size)));
+      var remove = element("button", "link-button", T.remove);
+      remove.type = "button";
+      remove.dataset.detachUrl = a.detach_url;
+      li.appendChild(remove);
+      list.appendChild(li);
+    });
+  };
+
+  Item.prototype.upload = function (input) {
+    var self = this;
+    var data = new FormData();
+    data.append("item", this.code);
+    data.append("file", input.files[0]);
+    this.setState("saving", T.uploading);
+    post(workspace.dataset.uploadUrl, data, false)
+      .then(function (result) {
+        input.value = "";
+        if (result.ok) {
+          self.renderAttachments(result.data.attachments);
+          self.setState("saved", T.uploaded);
+        } else {
+          self.setState("error", result.status === 401 ? T.session : result.data.message || T.error);
+        }
+      })
+      .catch(function () {
+        input.value = "";
+        self.setState("error", T.offline);
+      });
+  };
+
+  Item.prototype.detach = function (button) {
+    var self = this;
+    if (!window.confirm(T.removeConfirm)) return;
+    post(button.dataset.detachUrl, new FormData(), false).then(function (result) {
+      if (result.ok) {
+        self.renderAttachments(result.data.attachments);
+        self.setState("saved", T.saved);
+      } else {
+        self.setState("error", result.data.message || T.error);
+      }
+    });
+  };
+
+  Item.prototype.restore = function () {
+    var backup = storage("get", this.code);
+    if (!backup || !backup.values) return false;
+    if (same(backup.values, this.saved)) {
+      storage("remove", this.code);
+      return false;
+    }
+    if (backup.version === this.version) {
+      this.setValues(backup.values);
+      this.setState("pending", T.restored);
+      this.saveSoon(0);
+    } else {
+      // Saved by someone else since: let the person choose, as for a live conflict.
+      var current = Object.assign({}, this.saved, { version: this.version });
+      this.showConflict(current, backup.values);
+    }
+    return true;
+  };
+
+  // --- page --------------------------------------------------------------------------
+
+  workspace.querySelectorAll("article.item").forEach(function (el) {
+    var item = new Item(el);
+    controllers.push(item);
+    byCode[item.code] = item;
+  });
+  if (editable) {
+    controllers.forEach(function (item) {
+      item.restore();
+    });
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    var pending = controllers.some(function (item) {
+      return item.busy() || item.conflict;
+    });
+    if (pending) {
+      event.preventDefault();
+      event.returnValue = T.leave;
+      return T.leave;
+    }
+    return undefined;
+  });
+
+  // Filters: all / not graded / with comments / not saved.
+  var chips = workspace.querySelectorAll("[data-filter]");
+  chips.forEach(function (chip) {
+    chip.addEventListener("click", function () {
+      var filter = chip.dataset.filter;
+      chips.forEach(function (c) {
+        c.classList.toggle("chip--active", c === chip);
+      });
+      controllers.forEach(function (item) {
+        var el = item.el;
+        var show = true;
+        if (filter === "ungraded") {
+          show = !el.dataset.grade && !el.classList.contains("item--auto-na");
+        } else if (filter === "returned") {
+          show = el.dataset.returned === "1";
+        } else if (filter === "unsaved") {
+          show = item.busy() || item.conflict !== null || item.failed;
+        }
+        el.classList.toggle("item--filtered", !show);
+      });
+    });
+  });
+
+  // Submitting waits for the last saves; an unresolved conflict stops it.
+  var submitForm = document.getElementById("submit-form");
+  if (submitForm) {
+    submitForm.addEventListener("submit", function (event) {
+      var conflicted = controllers.filter(function (item) {
+        return item.conflict;
+      });
+      if (conflicted.length) {
+        event.preventDefault();
+        conflicted[0].el.scrollIntoView({ block: "center" });
+        return;
+      }
+      var busy = controllers.filter(function (item) {
+        return item.busy();
+      });
+      if (!busy.length) return;
+      event.preventDefault();
+      var button = submitForm.querySelector("button");
+      var label = button.textContent;
+      button.disabled = true;
+      button.textContent = T.waitSaves;
+      busy.forEach(function (item) {
+        if (!item.inFlight) item.saveSoon(0);
+      });
+      var waited = 0;
+      var poll = setInterval(function () {
+        waited += 200;
+        var still = controllers.some(function (item) {
+          return item.inFlight || item.timer !== null;
+        });
+        if (still && waited < 15000) return;
+        clearInterval(poll);
+        var blocked = controllers.filter(function (item) {
+          return item.conflict || item.isDirty();
+        });
+        if (blocked.length) {
+          button.disabled = false;
+          button.textContent = label;
+          blocked[0].el.scrollIntoView({ block: "center" });
+          return;
+        }
+        submitForm.submit();
+      }, 200);
+    });
+  }
+})();

@@ -1,0 +1,67 @@
+"""Forms of the web pages. They only parse and validate input; services decide."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from standards.models import Level
+
+
+class TargetLevelForm(forms.Form):
+    """The level an institution declares it aims for; the choices are those its cycle
+    awards."""
+
+    target_level = forms.ChoiceField(label=_("Target level"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, levels: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        labels = dict(Level.choices)
+        self.fields["target_level"].choices = [(level, labels[level]) for level in levels]
+
+
+class ItemValuesForm(forms.Form):
+    """The body of an item autosave: the values and the version they were edited from."""
+
+    grade = forms.CharField(required=False, max_length=4)
+    na_reason = forms.CharField(required=False, strip=False)
+    metric_value = forms.CharField(required=False, max_length=40)
+    note = forms.CharField(required=False, strip=False)
+    version = forms.IntegerField(min_value=1)
+
+    @classmethod
+    def from_body(cls, body: bytes) -> ItemValuesForm:
+        """A bound form from a JSON object body; anything else binds nothing."""
+        try:
+            data = json.loads(body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        clean = {k: ("" if v is None else str(v)) for k, v in data.items() if k in cls.base_fields}
+        return cls(clean)
+
+
+class EvidenceUploadForm(forms.Form):
+    item = forms.CharField(max_length=20)
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
+        if not code.isalnum():
+            raise forms.ValidationError(_("A code has only letters and digits."))
+        return code

@@ -1,0 +1,2 @@
+"""Views per audience: ``common`` (home, downloads), ``institution`` (self-assessment),
+``public`` (certificate verification)."""

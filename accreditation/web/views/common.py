@@ -1,0 +1,53 @@
+"""Pages every signed-in user reaches: the home page that routes each role to its
+start page, and evidence downloads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accreditation.models import EvidenceAttachment, User
+from accreditation.selectors.visibility import assessments_visible_to, attachment_get_for_user
+from accreditation.web.access import assessment_or_404
+
+Role = User.Role
+#: Roles with a start page of their own; the others see the home page.
+START_PAGES: dict[str, str] = {Role.INSTITUTION_STAFF: "web:institution_home"}
+HOME_LIST_LIMIT = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to its start page; reviewers, experts, officers and
+    administrators see the assessments in their scope until their own pages exist."""
+    user = request.user
+    if user.is_active and user.role in START_PAGES:
+        return redirect(START_PAGES[user.role])
+    assessments = list(
+        assessments_visible_to(user)
+        .select_related("cycle", "institution__region")
+        .order_by("-cycle__year", "institution__name")[:HOME_LIST_LIMIT]
+    )
+    return render(
+        request,
+        "web/home.html",
+        {"assessments": assessments, "has_role": bool(user.role), "limit": HOME_LIST_LIMIT},
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, assessment_id: int, attachment_id: int) -> FileResponse:
+    """An evidence file of an assessment the user may see, as a download (never shown
+    inline: the content was only checked for its type)."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        attachment = attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    except EvidenceAttachment.DoesNotExist:
+        raise Http404(_("No such file.")) from None
+    if attachment.assessment_id != assessment.pk:
+        raise Http404(_("No such file."))
+    return FileResponse(
+        attachment.evidence.file.open("rb"), as_attachment=True, filename=attachment.name
+    )

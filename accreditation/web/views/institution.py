@@ -1,0 +1,402 @@
+"""Institution staff: the current cycle at a glance, the checklist with autosave,
+evidence, the target level and submission.
+
+The JSON endpoints answer the checklist's script: every response is an object with
+``code`` and ``message`` on refusal (the services' error vocabulary), HTTP 400 for
+invalid input, 403 when not allowed, 409 for a stale version or a state that refuses
+the change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accreditation.errors import ConflictError, DomainError, IncompleteError
+from accreditation.models import (
+    Assessment,
+    Cycle,
+    CycleDeadline,
+    CycleStandard,
+    EvidenceAttachment,
+    ItemGrade,
+    User,
+)
+from accreditation.selectors.assessments import (
+    AttachmentInfo,
+    assessment_attachments,
+    assessment_progress,
+    assessment_snapshots,
+)
+from accreditation.selectors.scoring import assessment_provisional_result
+from accreditation.selectors.workspace import Workspace, assessment_workspace
+from accreditation.services.assessments import (
+    assessment_open,
+    assessment_target_level_set,
+    item_grade_save,
+)
+from accreditation.services.evidence import evidence_detach, evidence_upload
+from accreditation.services.submission import assessment_submit
+from accreditation.web.access import assessment_or_404, json_role_required, role_required
+from accreditation.web.forms import EvidenceUploadForm, ItemValuesForm, TargetLevelForm
+from accreditation.web.presenters import (
+    GRADE_CHOICES,
+    GRADE_LABELS,
+    checklist_chapters,
+    level_label,
+    result_view,
+    workspace_result,
+)
+
+STAFF = User.Role.INSTITUTION_STAFF
+
+
+# --- JSON helpers -------------------------------------------------------------------
+
+
+def _error(code: str, message: str, status: int, **extra: Any) -> JsonResponse:
+    return JsonResponse({"code": code, "message": str(message), **extra}, status=status)
+
+
+def _refusal(exc: Exception) -> JsonResponse:
+    """The services' refusals as JSON responses."""
+    if isinstance(exc, ValidationError):
+        errors = (
+            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {"__all__": [str(m) for m in exc.messages]}
+        )
+        message = " ".join(m for msgs in errors.values() for m in msgs)
+        return _error("invalid", message, 400, errors=errors)
+    if isinstance(exc, PermissionDenied):
+        return _error("permission_denied", _("You are not allowed to do this."), 403)
+    if isinstance(exc, DomainError):
+        status = 400 if exc.code == "evidence_rejected" else 409
+        return JsonResponse(exc.as_dict(), status=status)
+    raise exc
+
+
+def _attachment_json(assessment: Assessment, info: AttachmentInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "name": info.name,
+        "size": info.size,
+        "type": info.file_type,
+        "url": reverse("web:evidence_download", args=[assessment.pk, info.id]),
+        "detach_url": reverse("web:evidence_detach", args=[assessment.pk, info.id]),
+    }
+
+
+def _user_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# --- Pages --------------------------------------------------------------------------
+
+
+def _province_code(region_path: str) -> str:
+    return region_path.split("/", 1)[0]
+
+
+@role_required(STAFF)
+def institution_home(request: HttpRequest) -> HttpResponse:
+    """The current cycle at a glance: status, deadlines, target level, progress and the
+    provisional level; or, before the assessment is opened, the form to open it."""
+    institution = request.user.institution
+    cycles = list(
+        Cycle.objects.filter(province__code=_province_code(institution.region.path)).order_by(
+            "-year"
+        )
+    )
+    assessments = {
+        a.cycle_id: a
+        for a in Assessment.objects.filter(institution=institution).select_related(
+            "cycle", "edition"
+        )
+    }
+    current = next((c for c in cycles if c.is_open), cycles[0] if cycles else None)
+    context: dict[str, Any] = {
+        "institution": institution,
+        "cycle": current,
+        "header_scope": institution.name,
+        "history": [assessments[c.pk] for c in cycles if c.pk in assessments and c is not current],
+    }
+    if current is not None:
+        context["deadlines"] = list(CycleDeadline.objects.filter(cycle=current).order_by("due_on"))
+        context["today"] = timezone.localdate()
+        assessment = assessments.get(current.pk)
+        context["assessment"] = assessment
+        if assessment is not None:
+            result = assessment_provisional_result(assessment=assessment)
+            context.update(
+                progress=assessment_progress(assessment=assessment),
+                result=result_view(result, {}),
+                snapshots=assessment_snapshots(assessment=assessment),
+                target_label=level_label(assessment.target_level),
+            )
+        elif current.is_open:
+            standard = CycleStandard.objects.filter(
+                cycle=current, kind=institution.standard_kind
+            ).first()
+            levels = list(standard.rule_sets()) if standard else []
+            context["open_form"] = TargetLevelForm(levels=levels) if levels else None
+    return render(request, "web/institution/home.html", context)
+
+
+@require_POST
+@role_required(STAFF)
+def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    institution = request.user.institution
+    cycle = Cycle.objects.filter(
+        pk=cycle_id, province__code=_province_code(institution.region.path)
+    ).first()
+    if cycle is None:
+        raise Http404(_("No such cycle."))
+    standard = CycleStandard.objects.filter(cycle=cycle, kind=institution.standard_kind).first()
+    form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
+    if not form.is_valid():
+        messages.error(request, _("Choose a target level."))
+        return redirect("web:institution_home")
+    try:
+        assessment = assessment_open(
+            actor=request.user,
+            cycle=cycle,
+            institution=institution,
+            target_level=form.cleaned_data["target_level"],
+        )
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("web:institution_home")
+    messages.success(request, _("The self-assessment is open."))
+    return redirect("web:checklist", assessment.pk)
+
+
+def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
+    assessment = workspace.assessment
+    return {
+        "assessment": assessment,
+        "editable": assessment.is_editable,
+        "chapters": checklist_chapters(workspace),
+        "progress": workspace.progress,
+        "result": workspace_result(workspace),
+        "returned": workspace.returned,
+        "returned_items": [row for row in workspace.rows if row.review_comment],
+        "grade_choices": [(value, GRADE_LABELS[value]) for value in GRADE_CHOICES],
+        "target_form": TargetLevelForm(
+            initial={"target_level": assessment.target_level, "version": assessment.version},
+            levels=list(workspace.levels),
+        ),
+        "header_scope": assessment.institution.name,
+        "i18n": {
+            "saving": _("Saving…"),
+            "saved": _("Saved"),
+            "unsaved": _("Not saved yet"),
+            "error": _("Not saved"),
+            "retry": _("Retry"),
+            "conflict": _("Someone else changed this item"),
+            "conflictText": _(
+                "%(name)s saved this item after you opened the page. Their values are "
+                "below; choose which to keep."
+            ),
+            "someone": _("Another user"),
+            "theirs": _("Use theirs"),
+            "mine": _("Keep mine"),
+            "grade": _("Grade"),
+            "naReason": _("Reason for not applicable"),
+            "metric": _("Metric value"),
+            "note": _("Note"),
+            "empty": _("(empty)"),
+            "grades": {k: str(v) for k, v in GRADE_LABELS.items()},
+            "uploading": _("Uploading…"),
+            "uploaded": _("File attached"),
+            "remove": _("Remove"),
+            "removeConfirm": _("Remove this file from the item?"),
+            "session": _("Your session has ended; sign in again in another tab, then retry."),
+            "offline": _("No connection; your changes are kept and will be retried."),
+            "leave": _("Some changes are not saved yet."),
+            "waitSaves": _("Saving your last changes before submitting…"),
+            "restored": _("Unsaved changes from your last visit were restored."),
+        },
+    }
+
+
+@require_GET
+@role_required(STAFF)
+def checklist(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """The whole checklist by chapter; editable while a draft or returned."""
+    assessment = assessment_or_404(request, assessment_id)
+    workspace = assessment_workspace(assessment=assessment)
+    context = _checklist_context(request, workspace)
+    return render(request, "web/institution/checklist.html", context)
+
+
+@require_GET
+@json_role_required(STAFF)
+def checklist_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
+    """Progress per chapter and the provisional result, refreshed after saves: the
+    sidebar as HTML (rendered and escaped by the template) plus the counts."""
+    assessment = assessment_or_404(request, assessment_id)
+    workspace = assessment_workspace(assessment=assessment, with_criteria=False)
+    context = {
+        "assessment": assessment,
+        "progress": workspace.progress,
+        "result": workspace_result(workspace),
+        "editable": assessment.is_editable,
+    }
+    html = render_to_string("web/institution/_summary.html", context, request=request)
+    return JsonResponse({"html": html, "progress": workspace.progress.as_dict()})
+
+
+@require_POST
+@json_role_required(STAFF)
+def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
+    """Autosave one item: the values with the version they were edited from. On a
+    stale version (409) the response carries the stored values, who saved them and
+    when, so the page can offer "use theirs / keep mine"."""
+    assessment = assessment_or_404(request, assessment_id)
+    form = ItemValuesForm.from_body(request.body)
+    if not form.is_valid():
+        return _error(
+            "invalid",
+            _("The request is malformed."),
+            400,
+            errors={k: [str(m) for m in v] for k, v in form.errors.items()},
+        )
+    data = form.cleaned_data
+    try:
+        row = item_grade_save(
+            actor=request.user,
+            assessment=assessment,
+            item_code=item_code,
+            expected_version=data["version"],
+            grade=data["grade"],
+            na_reason=data["na_reason"],
+            metric_value=data["metric_value"],
+            note=data["note"],
+        )
+    except ConflictError as exc:
+        current = dict(exc.current)
+        stored = (
+            ItemGrade.objects.filter(assessment=assessment, item_code=item_code)
+            .select_related("updated_by")
+            .first()
+        )
+        if stored is not None:
+            current["updated_by"] = _user_name(stored.updated_by)
+            current["updated_at"] = (
+                timezone.localtime(stored.updated_at).strftime("%H:%M") if stored.updated_at else ""
+            )
+        return JsonResponse({**exc.as_dict(), "current": current}, status=409)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return _refusal(exc)
+    return JsonResponse({"item": row.values()})
+
+
+@require_POST
+@json_role_required(STAFF)
+def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonResponse:
+    """Attach an uploaded file to one item; answers with the item's attachments."""
+    assessment = assessment_or_404(request, assessment_id)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _error("invalid", _("Choose a file."), 400)
+    upload = form.cleaned_data["file"]
+    code = form.cleaned_data["item"]
+    try:
+        evidence_upload(
+            actor=request.user,
+            assessment=assessment,
+            item_codes=[code],
+            file=upload,
+            filename=upload.name,
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return _refusal(exc)
+    return _item_attachments(assessment, code)
+
+
+def _item_attachments(assessment: Assessment, code: str) -> JsonResponse:
+    infos = assessment_attachments(assessment=assessment).get(code, [])
+    return JsonResponse(
+        {"item": code, "attachments": [_attachment_json(assessment, i) for i in infos]}
+    )
+
+
+@require_POST
+@json_role_required(STAFF)
+def evidence_detach_view(
+    request: HttpRequest, assessment_id: int, attachment_id: int
+) -> JsonResponse:
+    assessment = assessment_or_404(request, assessment_id)
+    attachment = EvidenceAttachment.objects.filter(pk=attachment_id, assessment=assessment).first()
+    if attachment is None:
+        return _error("not_found", _("No such file."), 404)
+    try:
+        evidence_detach(actor=request.user, attachment=attachment)
+    except (PermissionDenied, DomainError) as exc:
+        return _refusal(exc)
+    return _item_attachments(assessment, attachment.item_code)
+
+
+@require_POST
+@role_required(STAFF)
+def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_or_404(request, assessment_id)
+    standard = CycleStandard.objects.filter(
+        cycle_id=assessment.cycle_id, edition_id=assessment.edition_id
+    ).first()
+    form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
+    if form.is_valid():
+        try:
+            assessment_target_level_set(
+                actor=request.user,
+                assessment=assessment,
+                target_level=form.cleaned_data["target_level"],
+                expected_version=form.cleaned_data["version"] or assessment.version,
+            )
+            messages.success(request, _("The target level is saved."))
+        except ConflictError:
+            messages.error(
+                request, _("Someone else changed the target level meanwhile; check it again.")
+            )
+        except (ValidationError, PermissionDenied, DomainError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, _("Choose a target level."))
+    return redirect("web:checklist", assessment.pk)
+
+
+@require_POST
+@role_required(STAFF)
+def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Submit; when anything is missing, list every problem at once with links."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        assessment_submit(actor=request.user, assessment=assessment)
+    except IncompleteError as exc:
+        return render(
+            request,
+            "web/institution/submit_problems.html",
+            {
+                "assessment": assessment,
+                "problems": exc.problems,
+                "header_scope": assessment.institution.name,
+            },
+            status=422,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:checklist", assessment.pk)
+    messages.success(request, _("The self-assessment is submitted."))
+    return redirect("web:institution_home")
