@@ -207,3 +207,80 @@ def test_export_commands_write_workbooks(world, tmp_path):
         call_command(
             "export_assessment_items", str(world.assessment_a.pk), "--as=staff_b", f"-o={out}"
         )
+
+
+def test_notice_list_writer_numbers_the_entries_under_the_notice_caption():
+    from accreditation.excel import notices
+
+    data = notices.NoticeList(
+        title="",
+        document_number="卫公示〔2026〕1号",
+        issuing_region="示范省",
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 11, 7),
+        rows=(
+            notices.NoticeEntryRow("东川市河口县", "河口镇卫生院", "thc", "L1", "basic", "listed"),
+            notices.NoticeEntryRow(
+                "西岭市石门县", "石门社区卫生服务中心", "chc", "L2", "recommended", "withdrawn", 2
+            ),
+        ),
+    )
+    rows = sheet_rows(notices.write(data), "公示名单")
+    assert rows[0][0] == "示范省优质服务基层行拟认定名单公示"
+    assert rows[2][0] == "公示期：2026-11-01 至 2026-11-07"
+    assert rows[4] == notices.HEADERS
+    assert rows[5] == (
+        1,
+        "东川市河口县",
+        "河口镇卫生院",
+        "乡镇卫生院",
+        "L1",
+        "基本标准",
+        "公示中",
+        0,
+    )
+    assert rows[6][5:] == ("推荐标准", "已撤回（异议成立）", 2)
+
+
+def test_recognition_list_writer_counts_active_recognitions_per_region_and_level():
+    from accreditation.excel import recognitions
+
+    def row(group, name, level, status="active"):
+        return recognitions.RecognitionRow(
+            group=group,
+            region=f"{group}某县",
+            institution_name=name,
+            institution_kind="thc",
+            licence_number=name,
+            level=level,
+            recognised_on=dt.date(2026, 11, 20),
+            valid_until=dt.date(2029, 11, 20),
+            document_number="卫认〔2026〕3号",
+            certificate_number=f"JC-99-2026-J-{name}",
+            status=status,
+        )
+
+    data = recognitions.RecognitionList(
+        region="示范省",
+        year=2026,
+        generated_on=dt.date(2026, 12, 1),
+        rows=(
+            row("东川市", "A", "recommended"),
+            row("东川市", "B", "basic"),
+            row("东川市", "C", "basic", status="revoked"),
+            row("西岭市", "D", "qualified"),
+        ),
+    )
+    content = recognitions.write(data)
+    listed = sheet_rows(content, "认定名单")
+    assert listed[0][0] == "示范省2026 年度优质服务基层行认定名单"
+    assert [r[3] for r in listed[4:]] == ["A", "B", "C", "D"]
+    assert listed[6][11] == "已撤销"
+    assert listed[4][7] == dt.datetime(2026, 11, 20)
+    counts = sheet_rows(content, "按地区统计")[2:]
+    assert counts == [
+        ("地区", "合格", "基本标准", "推荐标准", "合计"),
+        ("东川市", 0, 1, 1, 2),
+        ("西岭市", 1, 0, 0, 1),
+        ("合计", 1, 1, 1, 3),
+    ]
