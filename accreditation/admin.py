@@ -17,18 +17,31 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import (
     Assessment,
+    AssessmentResult,
     AssessmentSnapshot,
     AuditEvent,
+    CertificateRecord,
+    ConflictPolicy,
+    ConsistencyCheck,
+    Consolidation,
     Cycle,
     CycleDeadline,
     CycleStandard,
+    DeadlineNotice,
+    Decision,
     Evidence,
     ExpertAssignment,
     ExpertProfile,
     Institution,
     InstitutionFacts,
     ItemGrade,
+    LookBack,
+    Objection,
+    PublicNotice,
+    Recognition,
+    Reduction,
     Region,
+    ReviewRound,
     User,
 )
 from accreditation.services.audit import audit_record
@@ -217,3 +230,92 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("target_label", "action", "target_id")
     list_select_related = ("actor",)
     date_hierarchy = "created_at"
+
+
+# The review workflow: browse only, except the provinces' conflict-of-interest rules.
+
+
+@admin.register(ConflictPolicy)
+class ConflictPolicyAdmin(AuditedAdmin):
+    list_display = ("province", "same_institution", "same_county", "declared", "previous_cycle")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and getattr(request.user, "role", "") == "administrator"
+
+    has_add_permission = has_change_permission
+
+
+@admin.register(ReviewRound)
+class ReviewRoundAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "stage", "number", "outcome", "opened_at", "closed_by")
+    list_filter = ("stage", "outcome")
+    list_select_related = ("assessment__institution", "closed_by")
+
+
+@admin.register(Consolidation)
+class ConsolidationAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "lead", "status", "created_at", "completed_at")
+    list_select_related = ("assessment__institution", "lead")
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "computed_level", "created_at")
+    list_select_related = ("assessment__institution",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "computed_level", "decided_level", "officer", "batch_id")
+    list_select_related = ("assessment__institution", "officer")
+
+
+@admin.register(PublicNotice)
+class PublicNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("document_number", "region", "starts_on", "ends_on", "status")
+    list_select_related = ("region",)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin):
+    list_display = ("notice", "entry", "received_on", "status", "resolved_by")
+    list_select_related = ("notice", "resolved_by")
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(ReadOnlyAdmin):
+    list_display = ("institution", "cycle", "level", "status", "valid_until")
+    list_filter = ("level", "status", "cycle")
+    search_fields = ("institution__name", "notice_document_number")
+    list_select_related = ("institution", "cycle")
+
+
+@admin.register(CertificateRecord)
+class CertificateRecordAdmin(ReadOnlyAdmin):
+    list_display = ("number", "version", "status", "issued_at")
+    search_fields = ("number",)
+
+
+@admin.register(ConsistencyCheck)
+class ConsistencyCheckAdmin(ReadOnlyAdmin):
+    list_display = ("region", "cycle", "sample_share", "population", "status")
+    list_select_related = ("region", "cycle")
+
+
+@admin.register(Reduction)
+class ReductionAdmin(ReadOnlyAdmin):
+    list_display = ("region", "applied_by", "applied_at")
+    list_select_related = ("region", "applied_by")
+
+
+@admin.register(LookBack)
+class LookBackAdmin(ReadOnlyAdmin):
+    list_display = ("recognition", "outcome", "recorded_by", "recorded_at")
+    list_select_related = ("recognition__institution", "recorded_by")
+
+
+@admin.register(DeadlineNotice)
+class DeadlineNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "stage", "kind", "due_on", "recipient", "created_at")
+    list_filter = ("stage", "kind")
+    list_select_related = ("assessment__institution", "recipient")

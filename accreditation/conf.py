@@ -36,6 +36,16 @@ DEFAULTS: dict[str, Any] = {
             ("15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"), "west"
         ),
     },
+    # Certificate numbers: province = first two digits of the province code.
+    "CERTIFICATE_NUMBER_FORMAT": "JC-{province}-{year}-{letter}-{seq:05d}",
+    "CERTIFICATE_LEVEL_LETTERS": {"qualified": "H", "basic": "J", "recommended": "T"},
+    # The issuing body named on a recognition, from the issuing region's name.
+    "ISSUING_BODY_FORMAT": "{region}卫生健康委员会",
+    # Days before a stage deadline when reminders go out.
+    "DEADLINE_REMINDER_DAYS": 3,
+    # Verification codes one address may check per hour on the public page (the page
+    # is the only oracle for the codes' HMAC).
+    "VERIFY_CODE_CHECKS_PER_HOUR": 60,
 }
 
 

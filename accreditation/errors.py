@@ -80,3 +80,17 @@ class EvidenceRejected(DomainError):
     def __init__(self, message: str, *, reason: str, **details: Any):
         super().__init__(message, details={"reason": reason, **details})
         self.reason = reason
+
+
+class WrongStep(DomainError):
+    """The assessment's review process is not waiting for this step (another step is
+    open, or the process has moved on). ``details`` names the open steps."""
+
+    code = "wrong_step"
+
+
+class ConflictOfInterest(DomainError):
+    """An expert may not review this institution. ``details`` lists, per refused
+    expert, the rule codes that apply (``ConflictRule``)."""
+
+    code = "conflict_of_interest"

@@ -12,6 +12,11 @@ under review is not editable) is the service's business.
 Scopes: institution staff act on their own institution; county reviewers on their
 county and below; officers on their region and below (everywhere when they have no
 region); experts on the assessments they are assigned to; administrators see all.
+
+Review steps: county reviewers (and officers above them) handle the county stage;
+the panel, the decision and the public notice belong to officers at the level that
+confirms the target level (``Cycle.review_level``) or above; experts grade what they
+are assigned and the panel lead consolidates.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from accreditation.models import (
     Cycle,
     ExpertAssignment,
     Institution,
+    Recognition,
     Region,
     User,
 )
@@ -49,6 +55,16 @@ class Action(StrEnum):
     ASSESSMENT_SUBMIT = "assessment.submit"  # obj: Assessment
     ASSESSMENT_RETURN = "assessment.return"  # obj: Assessment
     HISTORY_VIEW = "history.view"  # obj: User (their audit trail)
+    COUNTY_REVIEW = "review.county"  # obj: Assessment (claim, forward)
+    PANEL_ASSIGN = "review.panel_assign"  # obj: Assessment
+    EXPERT_GRADE = "review.expert_grade"  # obj: Assessment (grade, submit own review)
+    CONSOLIDATE = "review.consolidate"  # obj: Assessment
+    RESULT_COMPUTE = "review.result_compute"  # obj: Assessment
+    DECIDE = "review.decide"  # obj: Assessment
+    NOTICE_MANAGE = "notice.manage"  # obj: Region (the issuing region)
+    RECOGNITION_REVIEW = "recognition.review"  # obj: Recognition (look-back)
+    CHECK_RUN = "check.run"  # obj: Region (consistency checks, reductions)
+    OVERDUE_VIEW = "deadline.overdue_view"  # obj: None
     CATALOGUE_VIEW = "catalogue.view"  # obj: None, Edition or RuleSet (drafts: administrators)
     CATALOGUE_MANAGE = "catalogue.manage"  # obj: None
     DASHBOARD_VIEW = "dashboard.view"  # obj: Region (figures for it and below)
@@ -106,10 +122,79 @@ def _facts_record(user: User, institution: Institution) -> bool:
     return user.role == Role.ADMINISTRATOR or _own_institution_staff(user, institution)
 
 
-def _assessment_return(user: User, assessment: Assessment) -> bool:
+def _county_review(user: User, assessment: Assessment) -> bool:
     if user.role not in (Role.COUNTY_REVIEWER, Role.OFFICER):
         return False
     return region_covers(user, assessment.institution.region.path)
+
+
+def _panel_lead(user: User, assessment: Assessment) -> bool:
+    return (
+        user.role == Role.EXPERT
+        and ExpertAssignment.objects.filter(
+            assessment=assessment, expert=user, role=ExpertAssignment.Role.LEAD
+        ).exists()
+    )
+
+
+def _assessment_return(user: User, assessment: Assessment) -> bool:
+    """County reviewers and officers in scope, and the panel lead. Which of them may
+    return at which stage is the review service's business."""
+    return _county_review(user, assessment) or _panel_lead(user, assessment)
+
+
+#: Region level -> rank; lower ranks are higher up. National officers have no region.
+LEVEL_RANK: dict[str | None, int] = {
+    None: 0,
+    Region.Level.PROVINCE: 1,
+    Region.Level.CITY: 2,
+    Region.Level.COUNTY: 3,
+    Region.Level.TOWNSHIP: 4,
+}
+
+
+def officer_at_or_above(user: User, level: str, path: str) -> bool:
+    """An officer whose region covers ``path`` and is at ``level`` or higher up."""
+    if user.role != Role.OFFICER or not region_covers(user, path):
+        return False
+    own_level = user.region.level if user.region_id is not None else None
+    return LEVEL_RANK[own_level] <= LEVEL_RANK[level]
+
+
+def _review_officer(user: User, assessment: Assessment) -> bool:
+    """An officer at the level that reviews and decides this assessment (the province
+    for 推荐标准; the city or province the cycle names for the lower levels) or above."""
+    level = assessment.cycle.review_level(assessment.target_level)
+    return officer_at_or_above(user, level, assessment.institution.region.path)
+
+
+def _expert_grade(user: User, assessment: Assessment) -> bool:
+    return (
+        user.role == Role.EXPERT
+        and ExpertAssignment.objects.filter(assessment=assessment, expert=user).exists()
+    )
+
+
+def _result_compute(user: User, assessment: Assessment) -> bool:
+    return _panel_lead(user, assessment) or _review_officer(user, assessment)
+
+
+def _notice_manage(user: User, region: Region) -> bool:
+    return user.role == Role.OFFICER and region_covers(user, region.path)
+
+
+def _recognition_review(user: User, recognition: Recognition) -> bool:
+    return officer_at_or_above(
+        user, recognition.issuing_region.level, recognition.institution.region.path
+    )
+
+
+def _check_run(user: User, region: Region) -> bool:
+    return officer_at_or_above(user, Region.Level.PROVINCE, region.path)
+
+
+def _officer(user: User, obj: Any = None) -> bool:
+    return user.role == Role.OFFICER
 
 
 def _cycle_manage(user: User, obj: Cycle | Region) -> bool:
@@ -169,6 +254,16 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.ASSESSMENT_SUBMIT: _own_institution_staff,
     Action.ASSESSMENT_RETURN: _assessment_return,
     Action.HISTORY_VIEW: _history_view,
+    Action.COUNTY_REVIEW: _county_review,
+    Action.PANEL_ASSIGN: _review_officer,
+    Action.EXPERT_GRADE: _expert_grade,
+    Action.CONSOLIDATE: _panel_lead,
+    Action.RESULT_COMPUTE: _result_compute,
+    Action.DECIDE: _review_officer,
+    Action.NOTICE_MANAGE: _notice_manage,
+    Action.RECOGNITION_REVIEW: _recognition_review,
+    Action.CHECK_RUN: _check_run,
+    Action.OVERDUE_VIEW: _officer,
     Action.CATALOGUE_VIEW: _catalogue_view,
     Action.CATALOGUE_MANAGE: _administrator,
     Action.DASHBOARD_VIEW: _dashboard_view,

@@ -283,6 +283,12 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "standards.models.Level",
         "ItemGradeEnum": "accreditation.api.enums.ItemGradeValue",
         "CriterionGradeEnum": "standards.models.Grade",
+        "UserRoleEnum": "accreditation.api.enums.UserRole",
+        "PanelRoleEnum": "accreditation.api.enums.PanelRole",
+        "ReviewStageEnum": "accreditation.models.ReviewStage",
+        "DeadlineStageEnum": "accreditation.models.Stage",
+        "RoundOutcomeEnum": "accreditation.api.enums.RoundOutcome",
+        "RecognitionActionEnum": "accreditation.models.RecognitionAction",
     },
 }
 

@@ -6,3 +6,7 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Workflows")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Defining the flow class registers its nodes and the process permissions.
+        from workflows import flows  # noqa: F401

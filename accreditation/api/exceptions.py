@@ -6,7 +6,8 @@
 ``fields`` holds per-field messages of a validation failure (nested fields joined with
 dots, ``non_field_errors`` for the rest); ``details`` carries what a client needs to
 recover (``current`` for a stale version, ``problems`` for an incomplete submission,
-``reason`` for a refused upload, ``wait`` for throttling).
+``reason`` for a refused upload, ``errors`` for a malformed catalogue file, ``wait``
+for throttling).
 
 Status codes: 400 invalid input, 401 not authenticated, 403 not allowed, 404 not found
 or out of scope, 405/406/415 protocol, 409 state conflicts (stale version, invalid
@@ -39,6 +40,7 @@ from accreditation.errors import (
     EvidenceRejected,
     IncompleteError,
 )
+from standards.importers import CatalogueFileError
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         code = next(s for cls, s in DOMAIN_STATUS if isinstance(exc, cls))
         body = error_body(exc.code, exc.message, details=exc.details)
+    elif isinstance(exc, CatalogueFileError):
+        code = status.HTTP_400_BAD_REQUEST
+        body = error_body(
+            "catalogue_file_invalid",
+            _("The catalogue file cannot be imported; see details.errors."),
+            details={"errors": exc.errors},
+        )
     elif isinstance(exc, DjangoValidationError):
         code = status.HTTP_400_BAD_REQUEST
         body = error_body(

@@ -6,20 +6,35 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from viewflow.workflow.models import Task
 
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
     AssessmentSnapshot,
     AuditEvent,
+    CertificateRecord,
+    ConsistencyCheck,
+    ConsolidatedGrade,
     Cycle,
+    Decision,
     EvidenceAttachment,
+    ExpertAssignment,
+    ExpertItemGrade,
     Institution,
     InstitutionFacts,
     ItemGrade,
+    LookBack,
+    Objection,
+    PublicNotice,
+    Recognition,
+    Reduction,
     Region,
+    ReviewRound,
     User,
 )
+from workflows import driver
+from workflows import selectors as wf_selectors
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -150,3 +165,127 @@ class UserFilter(filters.FilterSet):
     class Meta:
         model = User
         fields = ["username", "role", "institution", "region", "is_active"]
+
+
+# --- the review process -------------------------------------------------------------
+
+
+STEPS = [
+    *wf_selectors.COUNTY_STEPS,
+    *wf_selectors.INSTITUTION_STEPS,
+    *wf_selectors.OFFICER_STEPS,
+    *wf_selectors.OWNER_STEPS,
+]
+
+
+class TaskFilter(filters.FilterSet):
+    step = filters.ChoiceFilter(choices=[(s, s) for s in STEPS], method="filter_step")
+    assessment = filters.NumberFilter(field_name="process__assessmentprocess__assessment_id")
+
+    class Meta:
+        model = Task
+        fields = ["step", "assessment"]
+
+    def filter_step(self, qs, name, value):
+        return qs.filter(flow_task__in=driver.nodes(value))
+
+
+class ExpertFilter(filters.FilterSet):
+    home_region = WithinRegionFilter(path_field="expert_profile__home_region__path")
+    specialty = filters.CharFilter(field_name="expert_profile__specialty", lookup_expr="icontains")
+
+    class Meta:
+        model = User
+        fields = ["username", "home_region", "specialty"]
+
+
+class RoundFilter(filters.FilterSet):
+    class Meta:
+        model = ReviewRound
+        fields = ["stage", "outcome"]
+
+
+class PanelFilter(filters.FilterSet):
+    class Meta:
+        model = ExpertAssignment
+        fields = ["role"]
+
+
+class ExpertGradeFilter(filters.FilterSet):
+    expert = filters.NumberFilter(field_name="review__expert_id", help_text="Expert user id.")
+
+    class Meta:
+        model = ExpertItemGrade
+        fields = ["expert", "item_code", "grade"]
+
+
+class ConsolidatedGradeFilter(filters.FilterSet):
+    class Meta:
+        model = ConsolidatedGrade
+        fields = ["item_code", "disagreement", "final_grade"]
+
+
+class DecisionFilter(filters.FilterSet):
+    class Meta:
+        model = Decision
+        fields = ["decided_level", "batch_id"]
+
+
+# --- notices, recognitions, checks --------------------------------------------------
+
+
+class NoticeFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = PublicNotice
+        fields = ["cycle", "region", "status", "document_number"]
+
+
+class ObjectionFilter(filters.FilterSet):
+    assessment = filters.NumberFilter(field_name="entry__assessment_id")
+
+    class Meta:
+        model = Objection
+        fields = ["assessment", "status"]
+
+
+class RecognitionFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="institution__region__path")
+    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
+
+    class Meta:
+        model = Recognition
+        fields = ["cycle", "institution", "region", "level", "status"]
+
+
+class CertificateFilter(filters.FilterSet):
+    institution = filters.NumberFilter(
+        field_name="recognition__institution_id", help_text="Institution id."
+    )
+
+    class Meta:
+        model = CertificateRecord
+        fields = ["number", "status", "institution"]
+
+
+class LookBackFilter(filters.FilterSet):
+    class Meta:
+        model = LookBack
+        fields = ["outcome"]
+
+
+class CheckFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = ConsistencyCheck
+        fields = ["cycle", "region", "status"]
+
+
+class ReductionFilter(filters.FilterSet):
+    region = WithinRegionFilter(path_field="region__path")
+
+    class Meta:
+        model = Reduction
+        fields = ["region", "check_run"]

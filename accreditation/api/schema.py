@@ -10,7 +10,8 @@ from rest_framework.permissions import AllowAny
 from accreditation.api.serializers.common import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input (`invalid`, `parse_error`, `evidence_rejected`, ...).",
+    "400": "Invalid input (`invalid`, `parse_error`, `evidence_rejected`, "
+    "`catalogue_file_invalid`, ...).",
     "401": "Not authenticated (`not_authenticated`, `authentication_failed`).",
     "403": "Not allowed on this visible resource (`permission_denied`).",
     "404": "Not found or outside the caller's scope (`not_found`).",

@@ -7,7 +7,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from accreditation.api.views import assessments, auth, evidence, people, places
+from accreditation.api.views import (
+    assessments,
+    auth,
+    evidence,
+    notices,
+    people,
+    places,
+    reviews,
+)
 
 app_name = "api"
 
@@ -84,5 +92,79 @@ urlpatterns = [
         evidence.EvidenceDownload.as_view(),
         name="evidence-download",
     ),
+    # --- the review process ---
+    path("tasks/", reviews.TaskList.as_view(), name="task-list"),
+    path("experts/", reviews.Experts.as_view(), name="expert-list"),
+    path("overdue/", notices.OverdueList.as_view(), name="overdue"),
+    path(
+        A + "county-review/start/",
+        reviews.CountyReviewStart.as_view(),
+        name="county-review-start",
+    ),
+    path(
+        A + "county-review/forward/",
+        reviews.CountyReviewForward.as_view(),
+        name="county-review-forward",
+    ),
+    path(A + "rounds/", reviews.RoundList.as_view(), name="rounds"),
+    path(A + "panel/", reviews.Panel.as_view(), name="panel"),
+    path(A + "expert-grades/", reviews.ExpertGradeList.as_view(), name="expert-grades"),
+    path(
+        A + "expert-grades/<str:item_code>/",
+        reviews.ExpertGradeSave.as_view(),
+        name="expert-grade",
+    ),
+    path(
+        A + "expert-review/submit/",
+        reviews.ExpertReviewSubmit.as_view(),
+        name="expert-review-submit",
+    ),
+    path(A + "consolidation/", reviews.ConsolidationDetail.as_view(), name="consolidation"),
+    path(
+        A + "consolidation/items/",
+        reviews.ConsolidationItems.as_view(),
+        name="consolidation-items",
+    ),
+    path(
+        A + "consolidation/items/<str:item_code>/",
+        reviews.ConsolidationItemSet.as_view(),
+        name="consolidation-item",
+    ),
+    path(
+        A + "consolidation/complete/",
+        reviews.ConsolidationComplete.as_view(),
+        name="consolidation-complete",
+    ),
+    path(A + "review-result/", reviews.ReviewResult.as_view(), name="review-result"),
+    path(A + "decisions/", reviews.DecisionList.as_view(), name="decisions"),
+    path("decisions/batch/", reviews.DecisionBatch.as_view(), name="decision-batch"),
+    # --- notices, recognitions, checks ---
+    path("notices/", notices.NoticeList.as_view(), name="notice-list"),
+    path("notices/<int:pk>/", notices.NoticeDetail.as_view(), name="notice-detail"),
+    path("notices/<int:pk>/close/", notices.NoticeClose.as_view(), name="notice-close"),
+    path("notices/<int:pk>/objections/", notices.ObjectionList.as_view(), name="objections"),
+    path(
+        "notices/<int:pk>/objections/<int:objection_id>/resolve/",
+        notices.ObjectionResolve.as_view(),
+        name="objection-resolve",
+    ),
+    path("recognitions/", notices.RecognitionList.as_view(), name="recognition-list"),
+    path("recognitions/<int:pk>/", notices.RecognitionDetail.as_view(), name="recognition-detail"),
+    path("recognitions/<int:pk>/look-backs/", notices.LookBackList.as_view(), name="look-backs"),
+    path("certificates/", notices.CertificateList.as_view(), name="certificate-list"),
+    path(
+        "certificates/<str:number>/",
+        notices.CertificateDetail.as_view(),
+        name="certificate-detail",
+    ),
+    path("checks/", notices.CheckList.as_view(), name="check-list"),
+    path("checks/<int:pk>/", notices.CheckDetail.as_view(), name="check-detail"),
+    path(
+        "checks/<int:pk>/samples/<int:recognition_id>/rescore/",
+        notices.CheckRescore.as_view(),
+        name="check-rescore",
+    ),
+    path("checks/<int:pk>/complete/", notices.CheckComplete.as_view(), name="check-complete"),
+    path("reductions/", notices.ReductionList.as_view(), name="reduction-list"),
     re_path(r"^.*$", UnknownPath.as_view(), name="unknown"),
 ]

@@ -1,6 +1,7 @@
 from accreditation.models.assessments import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
+    STAGE_STATUSES,
     Assessment,
     AssessmentReturn,
     AssessmentSnapshot,
@@ -8,32 +9,94 @@ from accreditation.models.assessments import (
     ItemGrade,
 )
 from accreditation.models.audit import AuditEvent
-from accreditation.models.cycles import Cycle, CycleDeadline, CycleStandard, Stage
+from accreditation.models.checks import (
+    ConsistencyCheck,
+    ConsistencySample,
+    LookBack,
+    RecognitionAction,
+    Reduction,
+    ReductionEntry,
+)
+from accreditation.models.cycles import Cycle, CycleDeadline, CycleStandard, DeadlineNotice, Stage
 from accreditation.models.evidence import Evidence, EvidenceAttachment
 from accreditation.models.institutions import Institution, InstitutionFacts
+from accreditation.models.notices import (
+    OBJECTION_TRANSITIONS,
+    Objection,
+    PublicNotice,
+    PublicNoticeEntry,
+)
 from accreditation.models.people import ExpertProfile, User
+from accreditation.models.recognitions import (
+    RECOGNITION_TRANSITIONS,
+    CertificateRecord,
+    CertificateSequence,
+    Recognition,
+)
 from accreditation.models.regions import Region
-from accreditation.models.reviews import ExpertAssignment
+from accreditation.models.results import (
+    AssessmentResult,
+    ConsolidatedGrade,
+    Consolidation,
+    Decision,
+)
+from accreditation.models.reviews import (
+    ConflictPolicy,
+    ConflictRule,
+    CountyReview,
+    ExpertAssignment,
+    ExpertItemGrade,
+    ExpertReview,
+    ReviewRound,
+    ReviewStage,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "EDITABLE_STATUSES",
+    "OBJECTION_TRANSITIONS",
+    "RECOGNITION_TRANSITIONS",
+    "STAGE_STATUSES",
     "Assessment",
+    "AssessmentResult",
     "AssessmentReturn",
     "AssessmentSnapshot",
     "AssessmentStatus",
     "AuditEvent",
+    "CertificateRecord",
+    "CertificateSequence",
+    "ConflictPolicy",
+    "ConflictRule",
+    "ConsistencyCheck",
+    "ConsistencySample",
+    "ConsolidatedGrade",
+    "Consolidation",
+    "CountyReview",
     "Cycle",
     "CycleDeadline",
     "CycleStandard",
+    "DeadlineNotice",
+    "Decision",
     "Evidence",
     "EvidenceAttachment",
     "ExpertAssignment",
+    "ExpertItemGrade",
     "ExpertProfile",
+    "ExpertReview",
     "Institution",
     "InstitutionFacts",
     "ItemGrade",
+    "LookBack",
+    "Objection",
+    "PublicNotice",
+    "PublicNoticeEntry",
+    "Recognition",
+    "RecognitionAction",
+    "Reduction",
+    "ReductionEntry",
     "Region",
+    "ReviewRound",
+    "ReviewStage",
     "Stage",
     "User",
 ]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.models.cycles import Stage
+from accreditation.models.reviews import ReviewStage
 from standards.models import Level
 
 
@@ -28,11 +30,20 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     _S.RETURNED: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
     _S.EXPERT_REVIEW: frozenset({_S.CONSOLIDATION, _S.RETURNED}),
     _S.CONSOLIDATION: frozenset({_S.DECIDED, _S.EXPERT_REVIEW, _S.RETURNED}),
-    _S.DECIDED: frozenset({_S.PUBLIC_NOTICE, _S.CONSOLIDATION}),
+    # A decision without a level ends the application; it is not put on public notice.
+    _S.DECIDED: frozenset({_S.PUBLIC_NOTICE, _S.NOT_RECOGNISED, _S.CONSOLIDATION}),
     _S.PUBLIC_NOTICE: frozenset({_S.RECOGNISED, _S.NOT_RECOGNISED, _S.CONSOLIDATION}),
     _S.RECOGNISED: frozenset(),
     _S.NOT_RECOGNISED: frozenset(),
     _S.WITHDRAWN: frozenset(),
+}
+#: The statuses in which an assessment is still at each stage that has a deadline.
+STAGE_STATUSES: dict[str, tuple[str, ...]] = {
+    Stage.SELF_ASSESSMENT: (_S.DRAFT, _S.RETURNED),
+    Stage.COUNTY_REVIEW: (_S.SUBMITTED, _S.COUNTY_REVIEW),
+    Stage.EXPERT_REVIEW: (_S.EXPERT_REVIEW,),
+    Stage.CONSOLIDATION: (_S.CONSOLIDATION,),
+    Stage.PUBLIC_NOTICE: (_S.DECIDED, _S.PUBLIC_NOTICE),
 }
 #: Statuses in which the institution may change grades and evidence.
 EDITABLE_STATUSES: frozenset[str] = frozenset({_S.DRAFT, _S.RETURNED})
@@ -177,10 +188,20 @@ class AssessmentSnapshot(models.Model):
 
 
 class AssessmentReturn(models.Model):
-    """A return for correction (退回修改), with the reviewer's comments per item."""
+    """A return for correction (退回修改), with the reviewer's comments per item. The
+    resubmission goes back to ``stage``; it is recorded here when it happens."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="returns")
     from_status = models.CharField(_("returned from"), max_length=16, choices=_S.choices)
+    stage = models.CharField(_("stage"), max_length=8, choices=ReviewStage.choices, blank=True)
+    round = models.ForeignKey(
+        "accreditation.ReviewRound",
+        verbose_name=_("review round"),
+        on_delete=models.PROTECT,
+        related_name="returns",
+        null=True,
+        blank=True,
+    )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -189,6 +210,15 @@ class AssessmentReturn(models.Model):
         _("comments per item"), default=dict, blank=True, help_text=_("Item code -> comment.")
     )
     created_at = models.DateTimeField(_("returned at"), auto_now_add=True)
+    resubmitted_at = models.DateTimeField(_("resubmitted at"), null=True, blank=True)
+    resubmission = models.ForeignKey(
+        AssessmentSnapshot,
+        verbose_name=_("resubmission"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["assessment", "-id"]

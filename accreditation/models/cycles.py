@@ -65,6 +65,13 @@ class Cycle(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    def review_level(self, target_level: str) -> str:
+        """Where the expert review and the decision happen for ``target_level``: the
+        province for 推荐标准, else the city or the province as configured."""
+        if target_level == "recommended":
+            return self.Confirmer.PROVINCE
+        return self.basic_confirmed_by
+
 
 class CycleStandard(models.Model):
     """The edition and the rule set per level that a cycle applies to one kind of
@@ -147,3 +154,40 @@ class CycleDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} {self.due_on}"
+
+
+class DeadlineNotice(models.Model):
+    """A reminder before, or a notice after, a stage deadline, sent to one person
+    about one assessment. Recorded once per person, assessment, stage, kind and due
+    date, so running the reminders again sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the deadline")
+        OVERDUE = "overdue", _("Notice after the deadline")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="deadline_notices")
+    assessment = models.ForeignKey(
+        "accreditation.Assessment", on_delete=models.CASCADE, related_name="deadline_notices"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    due_on = models.DateField(_("due on"))
+    recipient = models.ForeignKey(
+        "accreditation.User", on_delete=models.CASCADE, related_name="deadline_notices"
+    )
+    email = models.EmailField(_("sent to"), blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("deadline notice")
+        verbose_name_plural = _("deadline notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "stage", "kind", "due_on", "recipient"],
+                name="deadline_notice_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.stage} {self.due_on} -> {self.recipient_id}"

@@ -14,9 +14,16 @@ from django.db.models import QuerySet
 from accreditation.models import (
     Assessment,
     AuditEvent,
+    CertificateRecord,
+    ConsistencyCheck,
     Cycle,
     EvidenceAttachment,
     Institution,
+    LookBack,
+    Objection,
+    PublicNotice,
+    Recognition,
+    Reduction,
     Region,
     User,
 )
@@ -156,3 +163,70 @@ def rule_sets_visible_to(user: Any) -> QuerySet[RuleSet]:
     return qs.exclude(status=PublicationStatus.DRAFT).exclude(
         edition__status=PublicationStatus.DRAFT
     )
+
+
+def experts_visible_to(user: Any) -> QuerySet[User]:
+    """Expert reviewers: officers (who assign panels) and administrators see every
+    active expert; an expert sees themselves; nobody else sees any."""
+    qs = User.objects.filter(role=Role.EXPERT, is_active=True)
+    if not _active(user):
+        return qs.none()
+    if user.role in (Role.OFFICER, Role.ADMINISTRATOR):
+        return qs
+    if user.role == Role.EXPERT:
+        return qs.filter(pk=user.pk)
+    return qs.none()
+
+
+def notices_visible_to(user: Any) -> QuerySet[PublicNotice]:
+    """Public notices (公示) are published lists: every user with a role sees them."""
+    qs = PublicNotice.objects.all()
+    return qs if _active(user) else qs.none()
+
+
+def _officer_region_filter(user: Any, qs: QuerySet, path_field: str) -> QuerySet:
+    """Administrators see all; officers what lies in their region (everything when
+    national); nobody else anything."""
+    if not _active(user):
+        return qs.none()
+    if user.role == Role.ADMINISTRATOR:
+        return qs
+    if user.role != Role.OFFICER:
+        return qs.none()
+    prefix = _region_prefix(user)
+    if prefix is None:
+        return qs.none()
+    return qs.filter(**{f"{path_field}__startswith": prefix}) if prefix else qs
+
+
+def objections_visible_to(user: Any) -> QuerySet[Objection]:
+    """Objections name their objectors: only officers covering the issuing region
+    (``Action.NOTICE_MANAGE``) and administrators see them."""
+    return _officer_region_filter(user, Objection.objects.all(), "notice__region__path")
+
+
+def recognitions_visible_to(user: Any) -> QuerySet[Recognition]:
+    """Recognitions of the institutions ``user`` may see."""
+    return Recognition.objects.filter(institution__in=institutions_visible_to(user).values("pk"))
+
+
+def certificates_visible_to(user: Any) -> QuerySet[CertificateRecord]:
+    """Certificate records of the recognitions ``user`` may see."""
+    return CertificateRecord.objects.filter(
+        recognition__in=recognitions_visible_to(user).values("pk")
+    )
+
+
+def lookbacks_visible_to(user: Any) -> QuerySet[LookBack]:
+    """Look-backs (回头看) of the recognitions ``user`` may see."""
+    return LookBack.objects.filter(recognition__in=recognitions_visible_to(user).values("pk"))
+
+
+def checks_visible_to(user: Any) -> QuerySet[ConsistencyCheck]:
+    """Consistency checks of regions in an officer's region; administrators see all."""
+    return _officer_region_filter(user, ConsistencyCheck.objects.all(), "region__path")
+
+
+def reductions_visible_to(user: Any) -> QuerySet[Reduction]:
+    """Reductions (核减) of regions in an officer's region; administrators see all."""
+    return _officer_region_filter(user, Reduction.objects.all(), "region__path")

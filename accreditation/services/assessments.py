@@ -1,5 +1,6 @@
-"""Writes of the self-assessment: open, grade items, change the target, submit, and
-return for correction. Evidence files are in ``services.evidence``.
+"""Writes of the self-assessment: open, grade items, change the target. Submission is
+in ``services.submission``, evidence files in ``services.evidence``, returns for
+correction in ``services.reviews`` (re-exported here).
 
 Every service takes the acting user, checks permission first, runs in one
 transaction, locks the assessment row, refuses illegal status changes using
@@ -8,7 +9,6 @@ transaction, locks the assessment row, refuses illegal status changes using
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,11 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import ConflictError, DomainError, InvalidTransition, NotEditable
+from accreditation.errors import ConflictError, DomainError
 from accreditation.models import (
-    ALLOWED_TRANSITIONS,
     Assessment,
-    AssessmentReturn,
     Cycle,
     CycleStandard,
     Institution,
@@ -31,6 +29,8 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
+from accreditation.services.common import lock_assessment, refuse_unless_editable
+from accreditation.services.reviews import assessment_return as assessment_return
 from standards.models import Item
 
 Status = Assessment.Status
@@ -39,38 +39,6 @@ Value = ItemGrade.Value
 MAX_NOTE_CHARS = 4000
 MAX_REASON_CHARS = 2000
 METRIC_LIMIT = Decimal(10) ** 10
-
-
-def check_transition(assessment: Assessment, to_status: str) -> None:
-    """Raise ``InvalidTransition`` unless ``ALLOWED_TRANSITIONS`` allows the change."""
-    if to_status not in ALLOWED_TRANSITIONS[assessment.status]:
-        raise InvalidTransition(
-            _("An assessment that is %(current)s cannot become %(target)s.")
-            % {"current": assessment.status, "target": to_status},
-            details={"from": assessment.status, "to": to_status},
-        )
-
-
-def lock_assessment(assessment: Assessment, *related: str) -> Assessment:
-    """The assessment re-read under a row lock (inside a transaction), with ``related``
-    objects joined but not locked."""
-    return (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related(*related)
-        .get(pk=assessment.pk)
-    )
-
-
-def refuse_unless_editable(assessment: Assessment) -> None:
-    if not assessment.is_editable:
-        raise NotEditable(
-            _(
-                "The assessment is %(status)s; it can be changed only when it is a draft or "
-                "returned for correction."
-            )
-            % {"status": assessment.status},
-            details={"status": assessment.status},
-        )
 
 
 def _refuse_unless_cycle_open(cycle: Cycle) -> None:
@@ -293,58 +261,3 @@ def item_grade_save(
             note=item_code,
         )
     return row
-
-
-def assessment_return(
-    *,
-    actor: User,
-    assessment: Assessment,
-    reason: str,
-    item_comments: Mapping[str, str] | None = None,
-) -> AssessmentReturn:
-    """Return the assessment for correction (退回修改) with a reason and comments per
-    item; the institution can edit and resubmit it. Later review stages call this too.
-
-    Raises ``PermissionDenied`` unless ``actor`` is a county reviewer or officer whose
-    region covers the institution; ``InvalidTransition`` from a status that cannot be
-    returned (a draft, a decision); ``ValidationError`` for an empty reason or unknown
-    item codes."""
-    reason = (reason or "").strip()
-    comments = {code: text.strip() for code, text in (item_comments or {}).items() if text.strip()}
-    with transaction.atomic():
-        locked = lock_assessment(assessment, "institution__region")
-        require(actor, Action.ASSESSMENT_RETURN, locked)
-        check_transition(locked, Status.RETURNED)
-        errors: dict[str, str] = {}
-        if not reason:
-            errors["reason"] = _("Say why the assessment is returned.")
-        known = set(
-            ItemGrade.objects.filter(assessment=locked, item_code__in=list(comments)).values_list(
-                "item_code", flat=True
-            )
-        )
-        unknown = sorted(set(comments) - known)
-        if unknown:
-            errors["item_comments"] = _("Unknown items: %(codes)s") % {"codes": ", ".join(unknown)}
-        if errors:
-            raise ValidationError(errors)
-        returned = AssessmentReturn.objects.create(
-            assessment=locked,
-            from_status=locked.status,
-            returned_by=actor,
-            reason=reason,
-            item_comments=comments,
-        )
-        before = locked.status
-        locked.status = Status.RETURNED
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        audit_record(
-            actor=actor,
-            action="assessment.return",
-            target=locked,
-            before={"status": before},
-            after={"status": Status.RETURNED, "return": returned.pk, "items": sorted(comments)},
-            note=reason,
-        )
-    return returned

@@ -23,8 +23,8 @@ from accreditation.errors import EvidenceRejected
 from accreditation.files import EXTENSIONS, detect_file_type, sanitise_filename
 from accreditation.models import Assessment, Evidence, EvidenceAttachment, ItemGrade, User
 from accreditation.permissions import Action, require
-from accreditation.services.assessments import lock_assessment, refuse_unless_editable
 from accreditation.services.audit import audit_record
+from accreditation.services.common import lock_assessment, refuse_unless_editable
 
 _CHUNK = 64 * 1024
 

@@ -1,4 +1,6 @@
-"""Submitting a self-assessment: completeness checks and the frozen snapshot."""
+"""Submitting a self-assessment: completeness checks, the frozen snapshot, and the
+review process it starts (or, on resubmission, resumes at the stage that returned
+it)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError, IncompleteError, Problem
-from accreditation.models import Assessment, AssessmentSnapshot, ItemGrade, User
+from accreditation.errors import DomainError, IncompleteError, InvalidTransition, Problem
+from accreditation.models import (
+    Assessment,
+    AssessmentReturn,
+    AssessmentSnapshot,
+    ItemGrade,
+    ReviewStage,
+    User,
+)
 from accreditation.permissions import Action, require
 from accreditation.selectors.assessments import AttachmentInfo, assessment_attachments
 from accreditation.selectors.scoring import (
@@ -19,9 +28,10 @@ from accreditation.selectors.scoring import (
     provisional_result,
     today,
 )
-from accreditation.services.assessments import check_transition, lock_assessment
 from accreditation.services.audit import audit_record
+from accreditation.services.common import check_transition, lock_assessment
 from standards.scoring import auto_not_applicable
+from workflows import driver
 
 Status = Assessment.Status
 Value = ItemGrade.Value
@@ -146,6 +156,10 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
     and rule-set versions, provisional result), marks the assessment submitted and
     refuses further edits until it is returned.
 
+    The first submission starts the assessment's review process; a resubmission
+    completes the correction step, and the process goes back to the stage that
+    returned the assessment (see :func:`assessment_resubmit`).
+
     Raises ``PermissionDenied`` unless ``actor`` is staff of the institution;
     ``InvalidTransition`` from any status but draft or returned; ``DomainError`` with
     code ``cycle_closed`` when the cycle is closed."""
@@ -204,4 +218,45 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
                 "provisional_level": snapshot.data["result"]["level"],
             },
         )
+        if before == Status.RETURNED:
+            _resume_review(locked, actor, snapshot, now)
+        else:
+            driver.process_start(assessment=locked, actor=actor)
     return snapshot
+
+
+#: The correction step of the review process, per stage that returned the assessment.
+CORRECTION_STEPS: dict[str, str] = {
+    ReviewStage.COUNTY: "county_correction",
+    ReviewStage.EXPERT: "expert_correction",
+}
+
+
+def _resume_review(
+    assessment: Assessment, actor: User, snapshot: AssessmentSnapshot, now: Any
+) -> None:
+    returned = AssessmentReturn.objects.filter(assessment=assessment).order_by("-id").first()
+    if returned is None or not returned.stage:
+        raise DomainError(_("This assessment has no return to answer."), code="no_return")
+    returned.resubmitted_at = now
+    returned.resubmission = snapshot
+    returned.save(update_fields=["resubmitted_at", "resubmission"])
+    driver.task_complete(
+        assessment=assessment, actor=actor, names=(CORRECTION_STEPS[returned.stage],)
+    )
+
+
+def assessment_resubmit(*, actor: User, assessment: Assessment) -> AssessmentSnapshot:
+    """Resubmit a returned assessment after correction. It goes back to the same stage
+    it was returned from (a new round of the county or the expert review); the return
+    records when and which snapshot answered it. Otherwise as :func:`assessment_submit`.
+
+    Raises ``InvalidTransition`` unless the assessment is returned."""
+    require(actor, Action.ASSESSMENT_SUBMIT, assessment)
+    current = Assessment.objects.only("status").get(pk=assessment.pk).status
+    if current != Status.RETURNED:
+        raise InvalidTransition(
+            _("Only a returned assessment can be resubmitted."),
+            details={"from": current, "to": Status.SUBMITTED},
+        )
+    return assessment_submit(actor=actor, assessment=assessment)

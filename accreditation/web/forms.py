@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.selectors.certificates import NUMBER_RE
 from standards.models import Level
 
 
@@ -52,16 +53,33 @@ class EvidenceUploadForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
+    """A certificate number and, optionally, the verification code printed under the
+    QR code."""
+
+    number = forms.CharField(
+        label=_("Certificate number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
     code = forms.CharField(
-        label=_("Verification code"),
+        label=_("Verification code (optional)"),
+        required=False,
         max_length=40,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
 
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip().upper()
+        if not NUMBER_RE.match(number):
+            raise forms.ValidationError(_("A certificate number has letters, digits and hyphens."))
+        return number
+
     def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
-        if not code.isalnum():
+        code = " ".join(self.cleaned_data["code"].split())
+        if code and not all(ch.isalnum() or ch in " -" for ch in code):
             raise forms.ValidationError(_("A code has only letters and digits."))
         return code

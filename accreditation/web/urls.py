@@ -15,7 +15,7 @@ urlpatterns = [
     ),
     # Public
     path("verify/", public.verify_form, name="verify"),
-    path("verify/<str:code>/", public.verify_code, name="verify_code"),
+    path("verify/<str:number>/", public.verify_code, name="verify_code"),
     # Institution staff
     path("institution/", institution.institution_home, name="institution_home"),
     path(

@@ -226,3 +226,28 @@ class WhatIfInputSerializer(serializers.Serializer):
     target = serializers.ChoiceField(
         choices=Level.choices, required=False, allow_null=True, default=None
     )
+
+
+# --- administration --------------------------------------------------------------------
+
+
+class CatalogueImportSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        max_length=255,
+        help_text="An edition or rule-set file: YAML, JSON or Excel (docs/catalogue-format.md).",
+    )
+
+
+class ImportResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["created", "replaced", "updated", "unchanged"])
+    summary = serializers.CharField()
+    created = serializers.IntegerField()
+    changed = serializers.IntegerField()
+
+
+class EditionCloneSerializer(serializers.Serializer):
+    new_code = serializers.CharField(max_length=40)
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    file_format = serializers.ChoiceField(choices=["yaml", "json", "xlsx"], default="yaml")

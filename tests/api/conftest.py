@@ -8,6 +8,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.accreditation.conftest import World, assigned_expert, world  # noqa: F401
+from tests.workflows.conftest import Experts, experts  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

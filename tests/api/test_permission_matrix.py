@@ -37,12 +37,14 @@ from accreditation.models import (
     User,
 )
 from accreditation.services.submission import assessment_submit
+from standards.models import Edition, Item, RuleSet
 from tests import files
 from tests.accreditation.helpers import complete
 from tests.factories import make_edition, make_rule_sets
 from tests.files import upload
 
 ANON = "anonymous"
+CATALOGUE = Path(__file__).resolve().parent.parent / "standards" / "data"
 V1 = "/api/v1"
 
 
@@ -182,6 +184,48 @@ CASES = [
         lambda w: f"{V1}/catalogue/editions/THC-T/evaluate/",
         ANYONE,
         body=lambda w: {"grades": {"1.1.1": "B"}, "facts": {"beds": 0}},
+    ),
+    Case(
+        "catalogue-import",
+        "post",
+        lambda w: f"{V1}/catalogue/import/",
+        {ANON: 401, "staff_a": 403, "officer_national": 403, "administrator": 200},
+        multipart=True,
+        body=lambda w: {"file": upload((CATALOGUE / "THC-TEST.yaml").read_bytes(), "T.yaml")},
+    ),
+    Case(
+        "edition-publish",
+        "post",
+        lambda w: f"{V1}/catalogue/editions/DRAFT-T/publish/",
+        {ANON: 401, "staff_a": 404, "officer_national": 404, "administrator": 200},
+        prepare=lambda w: make_edition(code="DRAFT-T", status="draft"),
+    ),
+    Case(
+        "edition-retire",
+        "post",
+        lambda w: f"{V1}/catalogue/editions/THC-T/retire/",
+        {ANON: 401, "staff_a": 403, "officer_national": 403, "administrator": 200},
+    ),
+    Case(
+        "edition-clone",
+        "post",
+        lambda w: f"{V1}/catalogue/editions/THC-T/clone/",
+        {ANON: 401, "staff_a": 403, "reviewer_a": 403, "administrator": 201},
+        body=lambda w: {"new_code": "THC-T-COPY"},
+    ),
+    Case("edition-export", "get", lambda w: f"{V1}/catalogue/editions/THC-T/export/", ANYONE),
+    Case(
+        "rule-set-publish",
+        "post",
+        lambda w: f"{V1}/catalogue/rule-sets/{_rule_set('THC-T')}/publish/",
+        {ANON: 401, "staff_a": 404, "officer_national": 404, "administrator": 200},
+        prepare=lambda w: RuleSet.objects.filter(pk=_rule_set("THC-T")).update(status="draft"),
+    ),
+    Case(
+        "rule-set-retire",
+        "post",
+        lambda w: f"{V1}/catalogue/rule-sets/{_rule_set('THC-T')}/retire/",
+        {ANON: 401, "staff_a": 403, "officer_national": 403, "administrator": 200},
     ),
     # --- regions ---------------------------------------------------------------------
     Case("regions", "get", lambda w: f"{V1}/regions/", ANYONE),
@@ -391,8 +435,6 @@ CASES = [
 
 
 def _rule_set(edition_code: str) -> int:
-    from standards.models import RuleSet
-
     return RuleSet.objects.get(edition__code=edition_code, level="basic").pk
 
 
@@ -413,6 +455,9 @@ def fingerprint() -> tuple:
         Evidence,
         EvidenceAttachment,
         AuditEvent,
+        Edition,
+        Item,
+        RuleSet,
     )
     media = Path(settings.MEDIA_ROOT)
     return (
@@ -420,6 +465,8 @@ def fingerprint() -> tuple:
         tuple(Assessment.objects.order_by("pk").values_list("status", "version", "target_level")),
         ItemGrade.objects.aggregate(total=Sum("version"))["total"],
         tuple(Cycle.objects.order_by("pk").values_list("status", flat=True)),
+        tuple(Edition.objects.order_by("pk").values_list("status", flat=True)),
+        tuple(RuleSet.objects.order_by("pk").values_list("status", flat=True)),
         sorted(p.name for p in media.rglob("*")) if media.exists() else [],
     )
 

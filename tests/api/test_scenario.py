@@ -2,10 +2,16 @@
 institution and its user; the institution signs in for a token, declares its facts,
 opens its assessment, grades every item page by page, uploads evidence, checks its
 progress and provisional result and submits; the county returns it with a comment; the
-institution corrects it and submits again."""
+institution corrects it and submits again; the county forwards it; the province assigns
+a panel; the experts grade independently; the lead consolidates; the province decides,
+publishes the notice and closes it; the institution finds its recognition and
+certificate."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import files
@@ -38,7 +44,7 @@ def all_pages(client: APIClient, url: str) -> list[dict]:
     return rows
 
 
-def test_institution_from_first_sign_in_to_a_resubmitted_assessment(world):
+def test_institution_from_first_sign_in_to_a_certificate(world, experts):
     admin = signed_in("admin")
     institution = ok(
         admin.post(
@@ -184,7 +190,91 @@ def test_institution_from_first_sign_in_to_a_resubmitted_assessment(world):
     frozen = ok(staff.get(base + "snapshots/2/"))["data"]
     assert frozen["grades"]["2.1.1"]["grade"] == "A"
     actions = [e["action"] for e in all_pages(staff, base + "history/?page_size=50")]
-    assert actions[0] == "assessment.submit"
+    # The resubmission went back to the county review, which opened its second round.
+    assert actions[:2] == ["review.round_open", "assessment.submit"]
     assert actions.count("assessment.submit") == 2
     assert "assessment.return" in actions
     assert actions[-1] == "assessment.open"
+
+    # --- the county forwards the corrected submission to the experts ------------------
+    inbox = ok(reviewer.get("/api/v1/tasks/?step=county_review"))["results"]
+    assert [t["assessment"] for t in inbox] == [assessment["id"]]
+    ok(reviewer.post(base + "county-review/start/"))
+    ok(reviewer.post(base + "county-review/forward/", {"comment": "材料齐全"}, format="json"))
+    rounds = ok(staff.get(base + "rounds/"))["results"]
+    assert [(r["stage"], r["outcome"]) for r in rounds] == [
+        ("county", "returned"),
+        ("county", "forwarded"),
+        ("expert", "open"),
+    ]
+
+    # --- the province assigns a panel; each expert grades on their own ----------------
+    officer = signed_in("officer_province")
+    pool = {e["username"]: e["id"] for e in ok(officer.get("/api/v1/experts/"))["results"]}
+    panel = ok(
+        officer.post(
+            base + "panel/", {"lead": pool["lead"], "members": [pool["member"]]}, format="json"
+        ),
+        201,
+    )
+    assert sorted(m["role"] for m in panel) == ["lead", "member"]
+    lead, member = signed_in("lead"), signed_in("member")
+    codes = [r["item"]["code"] for r in all_pages(lead, base + "items/")]
+    for expert, grade in ((lead, "A"), (member, "B")):
+        for code in codes:
+            ok(
+                expert.put(
+                    base + f"expert-grades/{code}/", {"grade": grade, "finding": "核实"}, "json"
+                )
+            )
+        # Before submitting, an expert sees only their own grades.
+        seen = {g["expert"] for g in ok(expert.get(base + "expert-grades/"))["results"]}
+        assert len(seen) == 1
+    ok(lead.post(base + "expert-review/submit/"))
+    ok(member.post(base + "expert-review/submit/"))
+
+    # --- the lead consolidates: every item split A/B needs a final grade and reason ---
+    rows = all_pages(lead, base + "consolidation/items/?disagreement=true")
+    assert {r["item_code"] for r in rows} == set(codes)
+    for row in rows:
+        ok(
+            lead.put(
+                base + f"consolidation/items/{row['item_code']}/",
+                {"final_grade": "A", "reason": "现场核实达到A级"},
+                format="json",
+            )
+        )
+    ok(lead.post(base + "consolidation/complete/"))
+    result = ok(officer.get(base + "review-result/"))
+    assert result["computed_level"] == "recommended"
+
+    # --- the province decides, publishes the list and closes the notice --------------
+    decision = ok(officer.post(base + "decisions/", {}, format="json"), 201)
+    assert (decision["decided_level"], decision["is_override"]) == ("recommended", False)
+    starts_on = (timezone.localdate() - dt.timedelta(days=8)).isoformat()
+    notice = ok(
+        officer.post(
+            "/api/v1/notices/",
+            {
+                "cycle": cycle["id"],
+                "region": world.province.code,
+                "assessments": [assessment["id"]],
+                "starts_on": starts_on,
+                "document_number": "示卫公示〔2026〕3号",
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert [
+        e["assessment"] for e in ok(staff.get(f"/api/v1/notices/{notice['id']}/"))["entries"]
+    ] == [assessment["id"]]
+    ok(officer.post(f"/api/v1/notices/{notice['id']}/close/"))
+
+    # --- the institution finds its recognition and certificate ------------------------
+    assert ok(staff.get(base))["status"] == "recognised"
+    recognitions = ok(staff.get("/api/v1/recognitions/"))["results"]
+    assert [(r["level"], r["status"]) for r in recognitions] == [("recommended", "active")]
+    number = recognitions[0]["certificates"][0]["number"]
+    certificate = ok(staff.get(f"/api/v1/certificates/{number}/"))
+    assert (certificate["status"], certificate["version"]) == ("valid", 1)

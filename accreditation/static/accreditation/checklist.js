@@ -544,6 +544,29 @@
     });
   });
 
+  // "Next item to grade": the first ungraded applicable item below the top of the view.
+  var next = workspace.querySelector("[data-next-ungraded]");
+  if (next) {
+    next.addEventListener("click", function () {
+      var candidates = controllers.filter(function (item) {
+        var el = item.el;
+        return (
+          !el.dataset.grade &&
+          !el.classList.contains("item--auto-na") &&
+          !el.classList.contains("item--filtered")
+        );
+      });
+      if (!candidates.length) return;
+      var below = candidates.filter(function (item) {
+        return item.el.getBoundingClientRect().top > 80;
+      });
+      var target = (below.length ? below : candidates)[0].el;
+      target.scrollIntoView({ block: "start", behavior: "smooth" });
+      var radio = target.querySelector('input[data-field="grade"]');
+      if (radio) radio.focus({ preventScroll: true });
+    });
+  }
+
   // Submitting waits for the last saves; an unresolved conflict stops it.
   var submitForm = document.getElementById("submit-form");
   if (submitForm) {

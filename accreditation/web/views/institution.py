@@ -29,6 +29,7 @@ from accreditation.models import (
     CycleStandard,
     EvidenceAttachment,
     ItemGrade,
+    Stage,
     User,
 )
 from accreditation.selectors.assessments import (
@@ -137,6 +138,11 @@ def institution_home(request: HttpRequest) -> HttpResponse:
         context["today"] = timezone.localdate()
         assessment = assessments.get(current.pk)
         context["assessment"] = assessment
+        due = next((d for d in context["deadlines"] if d.stage == Stage.SELF_ASSESSMENT), None)
+        context["days_left"] = None
+        if due is not None and (assessment is None or assessment.is_editable):
+            context["self_deadline"] = due
+            context["days_left"] = (due.due_on - context["today"]).days
         if assessment is not None:
             result = assessment_provisional_result(assessment=assessment)
             context.update(

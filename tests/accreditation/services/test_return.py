@@ -40,7 +40,12 @@ def test_return_by_a_reviewer_or_officer_in_scope(world, submitted, who):
         "材料不全",
     )
     assert event.before == {"status": "submitted"}
-    assert event.after == {"status": "returned", "return": returned.pk, "items": ["1.1.1"]}
+    assert event.after == {
+        "status": "returned",
+        "return": returned.pk,
+        "stage": "county",
+        "items": ["1.1.1"],
+    }
 
 
 def test_checklist_shows_the_reviewer_comment_after_return(world, submitted):

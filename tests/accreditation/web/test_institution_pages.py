@@ -480,3 +480,50 @@ def test_submit_complete_assessment(client, world: World):
     assert response.url == reverse("web:institution_home")
     assert Assessment.objects.get(pk=world.assessment_a.pk).status == "submitted"
     assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
+
+
+def test_a_returned_assessment_is_corrected_and_resubmitted_through_the_pages(client, world: World):
+    complete(world.assessment_a, world.staff_a)
+    assessment_submit(actor=world.staff_a, assessment=world.assessment_a)
+    assessment_return(
+        actor=world.reviewer_a,
+        assessment=world.assessment_a,
+        reason="佐证材料不全",
+        item_comments={"1.1.3": "请补充床位核定文件"},
+    )
+    client.force_login(world.staff_a)
+    home = client.get(reverse("web:institution_home")).content.decode()
+    assert "自评已被退回修改" in home
+    version = _row(world, "1.1.3").version
+    response = _post_json(
+        client, _save_url(world, "1.1.3"), {"grade": "A", "note": "已补充", "version": version}
+    )
+    assert response.status_code == 200
+    response = client.post(reverse("web:submit", args=[world.assessment_a.pk]))
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(pk=world.assessment_a.pk)
+    assert assessment.status in ("submitted", "county_review")
+    assert assessment.snapshots.count() == 2
+    body = client.get(_checklist(world)).content.decode()
+    assert "item--returned" not in body
+    assert 'data-editable="0"' in body
+
+
+def test_home_counts_the_days_left_and_flags_an_overdue_self_assessment(client, world: World):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accreditation.models import CycleDeadline
+
+    today = timezone.localdate()
+    deadline = CycleDeadline.objects.create(
+        cycle=world.cycle, stage="self_assessment", due_on=today + dt.timedelta(days=5)
+    )
+    client.force_login(world.staff_a)
+    body = client.get(reverse("web:institution_home")).content.decode()
+    assert "还有 5 天提交" in body
+    deadline.due_on = today - dt.timedelta(days=1)
+    deadline.save()
+    body = client.get(reverse("web:institution_home")).content.decode()
+    assert "自评截止日期已过" in body
