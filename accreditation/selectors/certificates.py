@@ -18,11 +18,13 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accreditation.models import CertificateRecord, Recognition
+from accreditation.models import CertificateBatch, CertificateRecord, Recognition, User
 from accreditation.pdf.data import CertificateFields
 from accreditation.pdf.verification import ALPHABET, normalise_code, verify_code
 
@@ -203,4 +205,53 @@ def certificate_lookup(
         superseded_by=_successor(record) if superseded else "",
         code_matches=verify_code(fields, code, certificate_secret()) if code else None,
         tampered=tampered,
+    )
+
+
+def certificate_batches_visible_to(user: Any) -> QuerySet[CertificateBatch]:
+    """Batches whose issuing region the user covers: officers of that region or above,
+    and administrators. Newest first."""
+    qs = CertificateBatch.objects.select_related("notice", "region").order_by("-id")
+    if not (user is not None and getattr(user, "is_authenticated", False) and user.is_active):
+        return qs.none()
+    if user.role == User.Role.ADMINISTRATOR:
+        return qs
+    if user.role != User.Role.OFFICER:
+        return qs.none()
+    if user.region_id is None:
+        return qs
+    return qs.filter(region__path__startswith=user.region.path)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchProgress:
+    id: int
+    notice: str
+    status: str
+    total: int
+    done: int
+    failed: int
+    errors: tuple[dict, ...]
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done - self.failed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def certificate_batch_progress(*, user: Any, batch_id: int) -> BatchProgress:
+    """Progress of one batch for an officer. Raises ``CertificateBatch.DoesNotExist``
+    when it does not exist or the user may not see it. One query."""
+    batch = certificate_batches_visible_to(user).get(pk=batch_id)
+    return BatchProgress(
+        id=batch.pk,
+        notice=batch.notice.document_number,
+        status=batch.status,
+        total=batch.total,
+        done=batch.done,
+        failed=batch.failed,
+        errors=tuple(batch.errors),
     )
