@@ -39,8 +39,12 @@ def test_the_recognition_list_shows_certificate_numbers_linked_to_verification(
     page = response.content.decode()
     assert [r.pk for r, _, _ in response.context["rows"]] == [recognition.pk]
     assert 'href="{}"'.format(reverse("web:verify_code", args=[number])) in page
-    # The certificate PDF is not rendered here: the record says so.
+    # No file is stored yet: the page says so and links the API's rendering download.
     assert response.context["rows"][0][2][0].file.name == ""
+    download = reverse("api:certificate-download", args=[number])
+    assert f'href="{download}"' in page
+    pdf = client.get(download)
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
 
 
 @pytest.mark.parametrize(

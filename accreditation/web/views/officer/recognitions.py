@@ -2,9 +2,9 @@
 (回头看) on one recognition: confirm, downgrade or revoke with a reason.
 
 Certificates: the review process records a certificate (number, version, status) when
-it recognises an institution; rendering and storing the PDF is the certificate
-issuance service's job, not yet available here, so the pages show the records and
-whether a file is stored, and never pretend to have produced one.
+it recognises an institution. Storing the PDF is the certificate issuance service's
+job (not on main yet); the pages show the records, whether a file is stored, and link
+the API's download, which serves the stored file or renders one from the record.
 """
 
 from __future__ import annotations
