@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils import timezone
 
 from accreditation.excel.labels import KIND_LABELS
-from accreditation.models import Assessment, ItemGrade, Region
+from accreditation.models import (
+    Assessment,
+    AssessmentResult,
+    ConsolidatedGrade,
+    Decision,
+    ExpertItemGrade,
+    ItemGrade,
+    Region,
+    User,
+)
 from accreditation.pdf import LEVEL_LABELS, ChapterRow, FactRow, GapRow, GapSection, ReportData
 from accreditation.pdf.data import ItemRow
 from accreditation.pdf.reasons import gap_reason, result_reasons
@@ -50,11 +59,15 @@ def fact_rows(facts: Mapping[str, Any]) -> tuple[FactRow, ...]:
     )
 
 
-def rule_set_label(rule_sets: Mapping[str, RuleSet]) -> str:
-    """``基本标准 第 2 版（暂行）；推荐标准 第 1 版``, lowest level first."""
+def rule_set_label(versions: Mapping[str, tuple[int, bool]]) -> str:
+    """``基本标准 第 2 版（暂行）；推荐标准 第 1 版`` from level -> (version, provisional),
+    lowest level first."""
+    order = list(LEVEL_LABELS)
     parts = [
-        f"{LEVEL_LABELS[level]} 第 {rs.version} 版{'（暂行）' if rs.provisional else ''}"
-        for level, rs in sorted(rule_sets.items(), key=lambda kv: list(LEVEL_LABELS).index(kv[0]))
+        f"{LEVEL_LABELS[level]} 第 {version} 版{'（暂行）' if provisional else ''}"
+        for level, (version, provisional) in sorted(
+            versions.items(), key=lambda kv: order.index(kv[0])
+        )
     ]
     return "；".join(parts) or "—"
 
@@ -181,13 +194,97 @@ def _items(assessment: Assessment) -> tuple[list[ReportItem], dict[str, str], di
     return items, own, titles
 
 
+#: Statuses from which the institution itself sees the review's grades and findings.
+DECIDED_STATUSES = frozenset(
+    {
+        Assessment.Status.DECIDED,
+        Assessment.Status.PUBLIC_NOTICE,
+        Assessment.Status.RECOGNISED,
+        Assessment.Status.NOT_RECOGNISED,
+    }
+)
+
+
+def _findings(consolidation_id: int) -> dict[str, str]:
+    """Item code -> the experts' findings and the lead's reason, joined. Two queries."""
+    parts: dict[str, list[str]] = {}
+    for code, finding in (
+        ExpertItemGrade.objects.filter(review__round__consolidations=consolidation_id)
+        .order_by("review_id", "id")
+        .values_list("item_code", "finding")
+    ):
+        if finding.strip() and finding.strip() not in parts.get(code, []):
+            parts.setdefault(code, []).append(finding.strip())
+    for code, reason in (
+        ConsolidatedGrade.objects.filter(consolidation_id=consolidation_id)
+        .exclude(reason="")
+        .values_list("item_code", "reason")
+    ):
+        parts.setdefault(code, []).append(f"评定说明：{reason.strip()}")
+    return {code: "；".join(texts) for code, texts in parts.items()}
+
+
+def _result_report(
+    assessment: Assessment, result: AssessmentResult, on: dt.date | None
+) -> ReportData:
+    items, own, chapter_titles = _items(assessment)
+    rows = ConsolidatedGrade.objects.filter(consolidation_id=result.consolidation_id)
+    final: dict[str, str] = {}
+    for code, self_grade, final_grade in rows.values_list("item_code", "self_grade", "final_grade"):
+        own[code] = self_grade or own.get(code, "")
+        final[code] = final_grade
+    rule_ids = [entry["id"] for entry in result.rule_sets.values() if entry.get("id")]
+    rule_sets = {rs.level: rs for rs in RuleSet.objects.filter(pk__in=rule_ids)}
+    label = rule_set_label(
+        {
+            level: (entry.get("version", 1), bool(entry.get("provisional")))
+            for level, entry in result.rule_sets.items()
+        }
+    )
+    facts = result.inputs.get("facts", {})
+    data = build_report_data(
+        reference=f"评审-{assessment.cycle.year}-{assessment.pk:06d}",
+        institution_name=assessment.institution.name,
+        institution_licence=assessment.institution.licence_number,
+        institution_kind=KIND_LABELS.get(assessment.institution.kind, assessment.institution.kind),
+        region=region_full_name(assessment.institution.region),
+        cycle_year=assessment.cycle.year,
+        edition=assessment.edition.title,
+        rule_set=label,
+        generated_on=on or timezone.localdate(),
+        evaluation=result.evaluation,
+        gap_plan=result.gap_plan,
+        items=items,
+        chapter_titles=chapter_titles,
+        self_grades=own,
+        review_grades=final,
+        findings=_findings(result.consolidation_id),
+        facts=facts,
+        eligibility=eligibility_of(rule_sets),
+    )
+    decision = Decision.objects.filter(result=result).order_by("-id").first()
+    if decision is not None and decision.decided_level != decision.computed_level:
+        decided = LEVEL_LABELS.get(decision.decided_level, "未达到任何等级")
+        note = f"委员会决定：认定为{decided}（{decision.override_reason}）"
+        data = replace(data, level=decision.decided_level or None, reasons=(note, *data.reasons))
+    return data
+
+
 def assessment_report_data(
     *, user: Any, assessment_id: int, on: dt.date | None = None
 ) -> ReportData:
-    """The report of an assessment, as far as it has gone: the self-assessment scored
-    with the cycle's rule sets (review grades equal the self grades until a review
-    result exists). Raises ``Assessment.DoesNotExist`` when the user may not see it."""
+    """The report of an assessment, as far as it has gone. With a review result (and,
+    for the institution's own staff, once decided): the consolidated final grades
+    against the self-assessment, the experts' findings, the result's reasons and gap
+    plan, and the commission's decision when it departs from the computed level.
+    Before that: the self-assessment scored with the cycle's rule sets (review
+    grades equal the self grades). Raises ``Assessment.DoesNotExist`` when the user
+    may not see the assessment. A constant number of queries."""
     assessment = assessment_get_for_user(user=user, assessment_id=assessment_id)
+    result = AssessmentResult.objects.filter(assessment=assessment).order_by("-id").first()
+    staff = getattr(user, "role", "") == User.Role.INSTITUTION_STAFF
+    if result is not None and (not staff or assessment.status in DECIDED_STATUSES):
+        return _result_report(assessment, result, on)
     inputs = assessment_scoring_inputs(assessment=assessment, on=on)
     outcome = provisional_result(inputs=inputs, target_level=assessment.target_level)
     items, own, chapter_titles = _items(assessment)
@@ -200,7 +297,9 @@ def assessment_report_data(
         region=region_full_name(institution.region),
         cycle_year=assessment.cycle.year,
         edition=assessment.edition.title,
-        rule_set=rule_set_label(inputs.rule_sets),
+        rule_set=rule_set_label(
+            {level: (rs.version, rs.provisional) for level, rs in inputs.rule_sets.items()}
+        ),
         generated_on=on or timezone.localdate(),
         evaluation=outcome.evaluation.as_dict(),
         gap_plan=outcome.plan.as_dict(),

@@ -6,11 +6,13 @@ import re
 
 import pytest
 
-from accreditation.models import Assessment
+from accreditation.models import Assessment, AssessmentResult
 from accreditation.selectors.reports import assessment_report_data, fact_rows
+from accreditation.services.decisions import decision_record
 from accreditation.services.reports import assessment_report_render
 from tests.accreditation.helpers import grade_all
 from tests.pdf.pdftools import fonts, text
+from tests.workflows.helpers import at_decision
 
 
 def squash(value: str) -> str:
@@ -91,3 +93,43 @@ def test_report_is_refused_outside_the_users_scope(graded):
 def test_report_data_runs_a_constant_number_of_queries(graded, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         assessment_report_data(user=graded.staff_a, assessment_id=graded.assessment_a.pk)
+
+
+def test_report_after_the_review_prints_final_grades_findings_and_the_result(world, experts):
+    at_decision(world, experts, world.assessment_a, world.officer_province, grades=("B", "B"))
+
+    data = assessment_report_data(user=world.officer_province, assessment_id=world.assessment_a.pk)
+
+    assert data.reference == f"评审-2026-{world.assessment_a.pk:06d}"
+    rows = {item.code: item for item in data.items}
+    assert (rows["1.1.1"].self_grade, rows["1.1.1"].review_grade) == ("A", "B")
+    assert rows["1.1.1"].finding == "核查"
+    result = AssessmentResult.objects.get(assessment=world.assessment_a)
+    assert data.level == (result.computed_level or None)
+    assert data.rule_set == "合格 第 1 版；基本标准 第 1 版；推荐标准 第 1 版"
+    pdf = assessment_report_render(user=world.officer_province, assessment_id=world.assessment_a.pk)
+    content = squash(text(pdf))
+    assert "复核与自评一致0个，下调6个" in content
+    assert "核查" in content
+
+
+def test_institution_staff_see_the_review_only_once_decided(world, experts):
+    at_decision(world, experts, world.assessment_a, world.officer_province, grades=("B", "B"))
+    before = assessment_report_data(user=world.staff_a, assessment_id=world.assessment_a.pk)
+    assert before.reference.startswith("自评-")
+    decision_record(actor=world.officer_province, assessment=world.assessment_a)
+    after = assessment_report_data(user=world.staff_a, assessment_id=world.assessment_a.pk)
+    assert after.reference.startswith("评审-")
+
+
+def test_an_overriding_decision_is_printed_with_its_reason(world, experts):
+    at_decision(world, experts, world.assessment_a, world.officer_province, grades=("B", "B"))
+    decision_record(
+        actor=world.officer_province,
+        assessment=world.assessment_a,
+        level="qualified",
+        override_reason="现场核查发现问题",
+    )
+    data = assessment_report_data(user=world.officer_province, assessment_id=world.assessment_a.pk)
+    assert data.level == "qualified"
+    assert data.reasons[0] == "委员会决定：认定为合格（现场核查发现问题）"

@@ -76,9 +76,9 @@ def test_region_summary_counts_per_child_region_with_a_total(world):
 
     rows = sheet_rows(region_summary.write(data), "地区汇总")
     assert rows[0][0] == "2026 年度 示范省 优质服务基层行汇总表"
-    header = rows[3]
+    header = rows[4]
     assert header[:6] == ("区划代码", "地区", "机构数", "卫生院", "社区卫生服务中心", "参评数")
-    body = {row[0]: row for row in rows[4:-1]}
+    body = {row[0]: row for row in rows[5:-1]}
     assert body["990100"][1:6] == ("东川市", 2, 1, 1, 1)
     assert body["990100"][header.index("自评中")] == 1
     assert body["990100"][header.index("申报基本标准")] == 1
@@ -133,7 +133,7 @@ def test_region_summary_runs_a_constant_number_of_queries(world, django_assert_n
         assessment_open(
             actor=staff, cycle=world.cycle, institution=staff.institution, target_level="basic"
         )
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         region_summary_read(user=world.administrator, region=world.province, year=2026)
 
 
