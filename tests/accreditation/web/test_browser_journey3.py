@@ -1,8 +1,8 @@
 """Journey 3 in a real browser: a provincial officer signs in to the region dashboard,
 decides an assessment whose review was completed through the services, opens a
-public notice (its window already over, dated in the past), closes it, finds the
-recognition with its certificate number and checks it on the public verification
-page."""
+public notice (its window already over, dated in the past), closes it, issues its
+certificates in a background batch, finds the recognition with its certificate number
+and checks it on the public verification page."""
 
 from __future__ import annotations
 
@@ -77,13 +77,18 @@ def test_officer_decides_publishes_and_a_certificate_is_verified(
     expect(page.locator('#entries [data-role="entry-status"]')).to_have_class(
         "status status--recognised"
     )
-    screenshot(page, "44-officer-notice-closed")
     notice = PublicNotice.objects.get()
     assert (notice.status, notice.starts_on) == ("closed", starts_on)
+    # The notice's certificates, issued by a background batch.
+    page.click("#issue-certificates")
+    expect(page.locator("#batch-status .status")).to_have_class("status status--completed")
+    screenshot(page, "44-officer-notice-closed")
 
     # The recognition, with its certificate number, and its public verification.
     recognition = Recognition.objects.get(assessment=a)
-    number = CertificateRecord.objects.get(recognition=recognition).number
+    record = CertificateRecord.objects.get(recognition=recognition)
+    assert len(record.sha256) == 64
+    number = record.number
     page.click('.officer-nav a[href="/officer/recognitions/"]')
     listed = page.locator(f'#recognition-list tr[data-recognition="{recognition.pk}"]')
     expect(listed).to_contain_text(world.institution_a.name)
