@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     # Verification codes one address may check per hour on the public page (the page
     # is the only oracle for the codes' HMAC).
     "VERIFY_CODE_CHECKS_PER_HOUR": 60,
+    # Policy targets on the officers' dashboard: the share of institutions reaching a
+    # standard (基本标准 or above) and the share at 推荐标准 (national 2023/2025
+    # figures; provinces set their own, e.g. east/central/west 85/60/40 %).
+    "POLICY_TARGETS": {"standard": 0.70, "recommended": 0.20},
 }
 
 

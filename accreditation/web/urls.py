@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from accreditation.web.views import common, expert, institution, public, review
+from accreditation.web.views import (
+    commission,
+    common,
+    expert,
+    institution,
+    notices,
+    public,
+    review,
+)
 
 app_name = "web"
 
@@ -94,4 +102,30 @@ urlpatterns = [
         expert.consolidation,
         name="expert_consolidation",
     ),
+    # Commission officers
+    path("commission/", commission.dashboard, name="commission_dashboard"),
+    path("commission/tasks/", commission.tasks, name="commission_tasks"),
+    path(
+        "commission/assessments/<int:assessment_id>/",
+        commission.case,
+        name="commission_case",
+    ),
+    path(
+        "commission/assessments/<int:assessment_id>/panel/",
+        commission.panel,
+        name="commission_panel",
+    ),
+    path(
+        "commission/assessments/<int:assessment_id>/decide/",
+        commission.decide,
+        name="commission_decide",
+    ),
+    path("commission/notices/", notices.notices, name="commission_notices"),
+    path("commission/notices/<int:notice_id>/", notices.notice, name="commission_notice"),
+    path(
+        "commission/notices/<int:notice_id>/action/",
+        notices.notice_action,
+        name="commission_notice_action",
+    ),
+    path("commission/recognitions/", notices.recognitions, name="commission_recognitions"),
 ]

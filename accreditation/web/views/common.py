@@ -18,6 +18,7 @@ START_PAGES: dict[str, str] = {
     Role.INSTITUTION_STAFF: "web:institution_home",
     Role.COUNTY_REVIEWER: "web:review_queue",
     Role.EXPERT: "web:expert_tasks",
+    Role.OFFICER: "web:commission_dashboard",
 }
 HOME_LIST_LIMIT = 50
 
