@@ -21,6 +21,7 @@ from accreditation.selectors.scoring import ProvisionalResult
 from accreditation.selectors.workspace import Workspace
 from standards.models import Criterion, Level
 from standards.scoring import ConditionResult, GapPlan
+from standards.scoring.types import LEVEL_RANK
 
 GRADE_ORDER = {"C": 0, "B": 1, "A": 2}
 LEVEL_LABELS = dict(Level.choices)
@@ -287,11 +288,13 @@ def autosave_texts(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def result_condition_texts(evaluation: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """From a stored evaluation (``Evaluation.as_dict()``): per level not reached, its
-    failed conditions as sentences."""
+    """From a stored evaluation (``Evaluation.as_dict()``): per level above the one
+    reached, its failed conditions as sentences."""
     out = []
+    reached = evaluation.get("level")
+    floor = LEVEL_RANK[reached] if reached in LEVEL_RANK else -1
     for level in evaluation.get("levels", []):
-        if level.get("reached"):
+        if level.get("reached") or LEVEL_RANK.get(level["level"], -1) <= floor:
             continue
         texts = []
         for c in level.get("conditions", []):

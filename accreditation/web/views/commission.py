@@ -134,6 +134,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "target_legend": charts.legend(_level_series()),
             "share_chart": share_chart,
             "share_labels": share_labels,
+            "share_legend": charts.legend(
+                [
+                    charts.Series("standard", share_labels[0], "chart__standard"),
+                    charts.Series("recommended", share_labels[1], "chart__recommended"),
+                ]
+            ),
+            "target_pct": [f"{t:.0%}" for t in targets],
             "header_scope": request.user.region.name if request.user.region_id else "",
         },
     )
