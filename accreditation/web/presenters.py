@@ -292,7 +292,7 @@ def result_condition_texts(evaluation: dict[str, Any]) -> list[tuple[str, list[s
     reached, its failed conditions as sentences."""
     out = []
     reached = evaluation.get("level")
-    floor = LEVEL_RANK[reached] if reached in LEVEL_RANK else -1
+    floor = LEVEL_RANK.get(reached, -1)
     for level in evaluation.get("levels", []):
         if level.get("reached") or LEVEL_RANK.get(level["level"], -1) <= floor:
             continue
