@@ -13,13 +13,15 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import CertificateRecord, Recognition
-from accreditation.pdf.data import CertificateFields
-from accreditation.pdf.verification import verify_code
+from accreditation.pdf.data import CertificateData, CertificateFields
+from accreditation.pdf.verification import certificate_code, verify_code
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -153,4 +155,21 @@ def certificate_lookup(
         revocation_reason=recognition.status_reason if revoked else "",
         superseded_by=_successor(record) if superseded else "",
         code_matches=verify_code(fields, code, certificate_secret()) if code else None,
+    )
+
+
+def certificate_document(*, record: CertificateRecord) -> CertificateData:
+    """Everything the certificate of ``record`` prints (with its recognition,
+    institution and cycle loaded): the signed fields, the verification code signed
+    with :func:`certificate_secret`, the QR link to the public verification page and
+    the record's status (a superseded or revoked copy is watermarked). Pure apart
+    from the reverse URL lookup."""
+    fields = certificate_fields(record)
+    base = str(getattr(settings, "ACCREDITATION", {}).get("PUBLIC_BASE_URL", "")).rstrip("/")
+    path = reverse("web:verify_code", args=[quote(record.number, safe="")])
+    return CertificateData(
+        fields=fields,
+        verification_code=certificate_code(fields, certificate_secret()),
+        verification_url=f"{base}{path}",
+        status=record.status,
     )

@@ -1,172 +1,166 @@
-"""Charts drawn on the server as inline SVG: no script, no library, no CDN.
+"""Bar charts as inline SVG, drawn on the server: no script, no chart library, no CDN.
 
-Every label goes through ``format_html`` (escaped); colours come from CSS classes in
-the stylesheet (the content security policy forbids style attributes). Each chart
-has a <title> and <desc> for screen readers, and the pages print the same figures in
-a table.
+Pure functions over plain values; every text is escaped. Colours are SVG presentation
+attributes (``fill=``, ``stroke=``), which the content security policy allows where
+``style`` attributes are refused; the classes let the stylesheet refine them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-
-BAR_HEIGHT = 22
-GAP = 10
-LABEL_WIDTH = 150
-CHART_WIDTH = 620
-VALUE_WIDTH = 60
+#: Colours of the bars (the site's primary green; below a target: amber).
+BAR_FILL = "#0a6b4f"
+BAR_BELOW_FILL = "#c77700"
+TARGET_STROKE = "#b42318"
+AXIS_STROKE = "#5d6770"
+GRID_STROKE = "#d5dbe0"
+TEXT_FILL = "#1d2327"
 
 
 @dataclass(frozen=True, slots=True)
-class Series:
-    key: str
+class Bar:
+    """One bar: its label, its value and an optional text after the value."""
+
     label: str
-    css: str
+    value: float
+    note: str = ""
 
 
-def _svg(title: str, desc: str, height: int, body: SafeString) -> SafeString:
-    return format_html(
-        '<svg class="chart" role="img" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
-        "<title>{}</title><desc>{}</desc>{}</svg>",
-        LABEL_WIDTH + CHART_WIDTH + VALUE_WIDTH,
-        height,
-        title,
-        desc,
-        body,
-    )
+@dataclass(frozen=True, slots=True)
+class TargetLine:
+    """A vertical line across the bars at ``value``, labelled at the top."""
+
+    value: float
+    label: str
 
 
-def legend(series: Sequence[Series]) -> SafeString:
-    return format_html(
-        '<ul class="legend">{}</ul>',
-        format_html_join(
-            "",
-            '<li><span class="legend__swatch {}"></span>{}</li>',
-            ((s.css, s.label) for s in series),
-        ),
-    )
+def percent_text(value: float) -> str:
+    """``0.725`` -> ``72.5%``; whole numbers without decimals."""
+    number = round(value * 100, 1)
+    return f"{number:g}%"
 
 
-def stacked_bars(
-    *, title: str, rows: Sequence[tuple[str, dict[str, int]]], series: Sequence[Series]
-) -> SafeString:
-    """One horizontal bar per row, split by ``series``, scaled to the largest total."""
-    largest = max((sum(counts.get(s.key, 0) for s in series) for _, counts in rows), default=0)
-    scale = CHART_WIDTH / largest if largest else 0
-    parts = []
-    for index, (label, counts) in enumerate(rows):
-        y = GAP + index * (BAR_HEIGHT + GAP)
-        x = LABEL_WIDTH
-        parts.append(
-            format_html(
-                '<text class="chart__label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 8,
-                y + BAR_HEIGHT - 6,
-                label,
-            )
-        )
-        total = 0
-        for s in series:
-            value = counts.get(s.key, 0)
-            if not value:
-                continue
-            width = round(value * scale, 2)
-            parts.append(
-                format_html(
-                    '<rect class="{}" x="{}" y="{}" width="{}" height="{}">'
-                    "<title>{}: {}</title></rect>",
-                    s.css,
-                    x,
-                    y,
-                    width,
-                    BAR_HEIGHT,
-                    s.label,
-                    value,
-                )
-            )
-            x += width
-            total += value
-        parts.append(
-            format_html(
-                '<text class="chart__value" x="{}" y="{}">{}</text>',
-                x + 6,
-                y + BAR_HEIGHT - 6,
-                total,
-            )
-        )
-    height = GAP + len(rows) * (BAR_HEIGHT + GAP)
-    desc = "; ".join(
-        f"{label}: " + ", ".join(f"{s.label} {counts.get(s.key, 0)}" for s in series)
-        for label, counts in rows
-    )
-    return _svg(title, desc, max(height, 40), mark_safe("".join(parts)))
+def count_text(value: float) -> str:
+    return f"{value:g}"
 
 
-def share_bars(
+def _text_width(text: str) -> float:
+    """A rough rendered width in pixels at 13px: CJK characters are square."""
+    return sum(13.0 if ord(ch) > 0x2E80 else 7.5 for ch in text)
+
+
+def _ticks(maximum: float, count: int = 5) -> list[float]:
+    return [maximum * i / count for i in range(count + 1)]
+
+
+def _fmt(number: float) -> str:
+    return f"{number:.1f}".rstrip("0").rstrip(".")
+
+
+def bar_chart(
+    bars: Sequence[Bar],
     *,
     title: str,
-    rows: Sequence[tuple[str, float, float]],
-    targets: tuple[float, float],
-    labels: tuple[str, str],
-) -> SafeString:
-    """Per row, two bars: the share reaching a standard and the share at 推荐, each
-    against its policy target drawn as a marker line."""
-    parts = []
-    row_height = 2 * BAR_HEIGHT + 3 * GAP
-    for index, (label, standard, recommended) in enumerate(rows):
-        top = GAP + index * row_height
-        parts.append(
-            format_html(
-                '<text class="chart__label" x="{}" y="{}" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 8,
-                top + BAR_HEIGHT,
-                label,
-            )
-        )
-        for offset, (share, target, name, css) in enumerate(
-            (
-                (standard, targets[0], labels[0], "chart__standard"),
-                (recommended, targets[1], labels[1], "chart__recommended"),
-            )
-        ):
-            y = top + offset * (BAR_HEIGHT // 2 + GAP // 2 + 6)
-            met = share >= target
-            parts.append(
-                format_html(
-                    '<rect class="chart__track" x="{}" y="{}" width="{}" height="{}"></rect>'
-                    '<rect class="{} {}" x="{}" y="{}" width="{}" height="{}">'
-                    "<title>{}: {}%</title></rect>"
-                    '<line class="chart__target" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
-                    '<text class="chart__value" x="{}" y="{}">{}%</text>',
-                    LABEL_WIDTH,
-                    y,
-                    CHART_WIDTH,
-                    BAR_HEIGHT // 2 + 2,
-                    css,
-                    "chart__met" if met else "chart__short",
-                    LABEL_WIDTH,
-                    y,
-                    round(share * CHART_WIDTH, 2),
-                    BAR_HEIGHT // 2 + 2,
-                    name,
-                    round(share * 100, 1),
-                    LABEL_WIDTH + round(target * CHART_WIDTH, 2),
-                    LABEL_WIDTH + round(target * CHART_WIDTH, 2),
-                    y - 3,
-                    y + BAR_HEIGHT // 2 + 5,
-                    LABEL_WIDTH + CHART_WIDTH + 6,
-                    y + BAR_HEIGHT // 2,
-                    round(share * 100, 1),
-                )
-            )
-    height = GAP + len(rows) * row_height
-    desc = "; ".join(
-        f"{label}: {labels[0]} {standard:.1%}, {labels[1]} {recommended:.1%}"
-        for label, standard, recommended in rows
+    targets: Sequence[TargetLine] = (),
+    maximum: float | None = None,
+    value_text: Callable[[float], str] = percent_text,
+    axis_label: str = "",
+    width: int = 640,
+    chart_id: str = "chart",
+) -> str:
+    """Horizontal bars, one per ``bars`` entry, with an x axis from 0 to ``maximum``
+    (default: 1 for shares, else the largest value or target), grid lines at its
+    ticks, the value at the end of each bar and vertical target lines. Bars below the
+    highest target are drawn in the warning colour. Returns the ``<svg>`` markup; every
+    text is escaped, so it is safe to mark safe."""
+    if maximum is None:
+        highest = max([b.value for b in bars] + [t.value for t in targets] + [0.0])
+        maximum = 1.0 if value_text is percent_text else (highest or 1.0)
+    maximum = maximum or 1.0
+    row, bar_height, top, bottom = 30, 18, 34, 40
+    label_width = min(220.0, max(60.0, max((_text_width(b.label) for b in bars), default=60)))
+    left = label_width + 16
+    right = 70
+    plot = max(120.0, width - left - right)
+    height = top + row * max(len(bars), 1) + bottom
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    threshold = max((t.value for t in targets), default=None)
+
+    def x(value: float) -> float:
+        return left + plot * max(0.0, min(value, maximum)) / maximum
+
+    description = "; ".join(
+        f"{b.label}: {value_text(b.value)}" + (f" ({b.note})" if b.note else "") for b in bars
     )
-    return _svg(title, desc, max(height, 40), mark_safe("".join(parts)))
+    if targets:
+        description += "; " + "; ".join(f"{t.label}: {value_text(t.value)}" for t in targets)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" font-size="13" '
+        f'fill="{TEXT_FILL}">',
+        f'<title id="{escape(title_id)}">{escape(title)}</title>',
+        f'<desc id="{escape(desc_id)}">{escape(description)}</desc>',
+    ]
+    axis_y = top + row * max(len(bars), 1)
+    for tick in _ticks(maximum):
+        tx = _fmt(x(tick))
+        parts.append(
+            f'<line class="chart__grid" x1="{tx}" y1="{top - 6}" x2="{tx}" y2="{axis_y}" '
+            f'stroke="{GRID_STROKE}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text class="chart__tick" x="{tx}" y="{axis_y + 16}" text-anchor="middle" '
+            f'font-size="11">{escape(value_text(tick))}</text>'
+        )
+    parts.append(
+        f'<line class="chart__axis" x1="{_fmt(left)}" y1="{axis_y}" x2="{_fmt(left + plot)}" '
+        f'y2="{axis_y}" stroke="{AXIS_STROKE}" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<line class="chart__axis" x1="{_fmt(left)}" y1="{top - 6}" x2="{_fmt(left)}" '
+        f'y2="{axis_y}" stroke="{AXIS_STROKE}" stroke-width="1"/>'
+    )
+    if axis_label:
+        parts.append(
+            f'<text class="chart__axis-label" x="{_fmt(left + plot / 2)}" y="{axis_y + 34}" '
+            f'text-anchor="middle" font-size="12">{escape(axis_label)}</text>'
+        )
+    if not bars:
+        parts.append(f'<text x="{_fmt(left + 8)}" y="{top + 18}" font-size="12">–</text>')
+    for index, bar in enumerate(bars):
+        y = top + row * index + (row - bar_height) / 2
+        below = threshold is not None and bar.value < threshold
+        fill = BAR_BELOW_FILL if below else BAR_FILL
+        css = "chart__bar chart__bar--below" if below else "chart__bar"
+        bar_width = max(0.0, x(bar.value) - left)
+        parts.append(
+            f'<text class="chart__label" x="{_fmt(label_width + 8)}" y="{_fmt(y + 13)}" '
+            f'text-anchor="end">{escape(bar.label)}</text>'
+        )
+        parts.append(
+            f'<rect class="{css}" x="{_fmt(left)}" y="{_fmt(y)}" width="{_fmt(bar_width)}" '
+            f'height="{bar_height}" fill="{fill}"><title>{escape(bar.label)}: '
+            f"{escape(value_text(bar.value))}</title></rect>"
+        )
+        value = value_text(bar.value) + (f" ({bar.note})" if bar.note else "")
+        parts.append(
+            f'<text class="chart__value" x="{_fmt(left + bar_width + 6)}" y="{_fmt(y + 13)}" '
+            f'font-size="12">{escape(value)}</text>'
+        )
+    for target in targets:
+        tx = _fmt(x(target.value))
+        parts.append(
+            f'<line class="chart__target" x1="{tx}" y1="{top - 10}" x2="{tx}" y2="{axis_y}" '
+            f'stroke="{TARGET_STROKE}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text class="chart__target-label" x="{tx}" y="{top - 14}" text-anchor="middle" '
+            f'font-size="12" fill="{TARGET_STROKE}">'
+            f"{escape(target.label)} {escape(value_text(target.value))}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

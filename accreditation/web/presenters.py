@@ -8,7 +8,6 @@ people read these instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from django.utils.formats import number_format
@@ -21,7 +20,6 @@ from accreditation.selectors.scoring import ProvisionalResult
 from accreditation.selectors.workspace import Workspace
 from standards.models import Criterion, Level
 from standards.scoring import ConditionResult, GapPlan
-from standards.scoring.types import LEVEL_RANK
 
 GRADE_ORDER = {"C": 0, "B": 1, "A": 2}
 LEVEL_LABELS = dict(Level.choices)
@@ -285,33 +283,3 @@ def autosave_texts(fields: dict[str, str]) -> dict[str, Any]:
         "waitSaves": _("Saving your last changes before submitting…"),
         "restored": _("Unsaved changes from your last visit were restored."),
     }
-
-
-def result_condition_texts(evaluation: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """From a stored evaluation (``Evaluation.as_dict()``): per level above the one
-    reached, its failed conditions as sentences."""
-    out = []
-    reached = evaluation.get("level")
-    floor = LEVEL_RANK.get(reached, -1)
-    for level in evaluation.get("levels", []):
-        if level.get("reached") or LEVEL_RANK.get(level["level"], -1) <= floor:
-            continue
-        texts = []
-        for c in level.get("conditions", []):
-            if c.get("passed"):
-                continue
-            required = c.get("required")
-            condition = ConditionResult(
-                level=level["level"],
-                code=c.get("condition", ""),
-                passed=False,
-                required_share=None if required is None else Fraction(str(required)),
-                actual_count=c.get("actual_count", 0),
-                required_count=c.get("required_count", 0),
-                denominator=c.get("denominator", 0),
-                holding=tuple(c.get("items", ())),
-                explanation=c.get("message", ""),
-            )
-            texts.append(_condition_text(condition))
-        out.append((level_label(level["level"]), texts))
-    return out

@@ -1,13 +1,11 @@
 """URLs of the web pages, mounted at the site root under the ``web`` namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accreditation.web.views import (
-    commission,
     common,
     expert,
     institution,
-    notices,
     public,
     review,
 )
@@ -24,6 +22,7 @@ urlpatterns = [
     # Public
     path("verify/", public.verify_form, name="verify"),
     path("verify/<str:number>/", public.verify_code, name="verify_code"),
+    path("officer/", include("accreditation.web.urls_officer")),
     # Institution staff
     path("institution/", institution.institution_home, name="institution_home"),
     path(
@@ -102,30 +101,4 @@ urlpatterns = [
         expert.consolidation,
         name="expert_consolidation",
     ),
-    # Commission officers
-    path("commission/", commission.dashboard, name="commission_dashboard"),
-    path("commission/tasks/", commission.tasks, name="commission_tasks"),
-    path(
-        "commission/assessments/<int:assessment_id>/",
-        commission.case,
-        name="commission_case",
-    ),
-    path(
-        "commission/assessments/<int:assessment_id>/panel/",
-        commission.panel,
-        name="commission_panel",
-    ),
-    path(
-        "commission/assessments/<int:assessment_id>/decide/",
-        commission.decide,
-        name="commission_decide",
-    ),
-    path("commission/notices/", notices.notices, name="commission_notices"),
-    path("commission/notices/<int:notice_id>/", notices.notice, name="commission_notice"),
-    path(
-        "commission/notices/<int:notice_id>/action/",
-        notices.notice_action,
-        name="commission_notice_action",
-    ),
-    path("commission/recognitions/", notices.recognitions, name="commission_recognitions"),
 ]

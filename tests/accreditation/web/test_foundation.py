@@ -78,8 +78,8 @@ def test_home_routes_county_reviewers_to_their_queue(client, world: World):
 @pytest.mark.parametrize(
     ("username", "page"),
     [
-        ("officer_city", "web:commission_dashboard"),
-        ("officer_national", "web:commission_dashboard"),
+        ("officer_city", "web:officer_dashboard"),
+        ("officer_national", "web:officer_dashboard"),
     ],
 )
 def test_home_routes_officers_to_their_dashboard(client, world: World, username, page):
