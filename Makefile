@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install demo test lint format bench bench-pdf schema messages
+.PHONY: install demo test lint format bench bench-pdf bench-certificates schema messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ bench: install
 
 bench-pdf: install
 	$(PY) -m accreditation.pdf.bench
+
+# Certificates per second and a committed batch of 1,000, on a throwaway database.
+bench-certificates: install
+	tmp=$$(mktemp -d) && \
+	ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
+	ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py bench_certificates --keep; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 # The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
 schema: install

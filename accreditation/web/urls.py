@@ -1,6 +1,6 @@
 """URLs of the web pages, mounted at the site root under the ``web`` namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accreditation.web.views import common, expert, institution, public, review
 
@@ -16,6 +16,7 @@ urlpatterns = [
     # Public
     path("verify/", public.verify_form, name="verify"),
     path("verify/<str:number>/", public.verify_code, name="verify_code"),
+    path("officer/", include("accreditation.web.urls_officer")),
     # Institution staff
     path("institution/", institution.institution_home, name="institution_home"),
     path(

@@ -355,6 +355,30 @@ CASES = [
         prepare=s_recognised,
     ),
     Case(
+        "certificate-download",
+        "get",
+        lambda w, e: (
+            f"{V1}/certificates/{Recognition.objects.get().certificates.get().number}/download/"
+        ),
+        SEES_A,
+        prepare=s_recognised,
+    ),
+    Case(
+        "certificate-verify",
+        "get",
+        lambda w, e: (
+            f"{V1}/public/certificates/{Recognition.objects.get().certificates.get().number}/"
+        ),
+        {ANON: 200, "staff_b": 200, "third": 200},
+        prepare=s_recognised,
+    ),
+    Case(
+        "certificate-verify-unknown",
+        "get",
+        lambda w, e: f"{V1}/public/certificates/JC-00-2000-T-99999/",
+        {ANON: 404, "staff_a": 404},
+    ),
+    Case(
         "checks",
         "get",
         lambda w, e: f"{V1}/checks/",
@@ -450,7 +474,8 @@ def test_review_permission_matrix(world, experts, as_user, api, case, who):
     before = fingerprint()
     response = getattr(client, case.method)(url, body, format="json")
     expected = case.expect[who]
-    assert response.status_code == expected, response.content[:600]
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == expected, content[:600]
     if expected >= 400:
         assert fingerprint() == before
         error = response.json()["error"]
