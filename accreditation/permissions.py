@@ -68,6 +68,7 @@ class Action(StrEnum):
     CATALOGUE_VIEW = "catalogue.view"  # obj: None, Edition or RuleSet (drafts: administrators)
     CATALOGUE_MANAGE = "catalogue.manage"  # obj: None
     DASHBOARD_VIEW = "dashboard.view"  # obj: Region (figures for it and below)
+    REGION_REPORT = "region.report"  # obj: Region, or None for the whole country
 
 
 def _active(user: Any) -> bool:
@@ -226,6 +227,16 @@ def _dashboard_view(user: User, region: Region) -> bool:
     return region_covers(user, region.path)
 
 
+def _region_report(user: User, region: Region | None) -> bool:
+    """Exports of a region's figures: whoever sees its dashboard; the whole country
+    (``None``): administrators and national officers."""
+    if region is None:
+        return user.role == Role.ADMINISTRATOR or (
+            user.role == Role.OFFICER and user.region_id is None
+        )
+    return _dashboard_view(user, region)
+
+
 def _administrator(user: User, obj: Any = None) -> bool:
     return user.role == Role.ADMINISTRATOR
 
@@ -256,6 +267,7 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.CATALOGUE_VIEW: _catalogue_view,
     Action.CATALOGUE_MANAGE: _administrator,
     Action.DASHBOARD_VIEW: _dashboard_view,
+    Action.REGION_REPORT: _region_report,
 }
 
 

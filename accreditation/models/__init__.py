@@ -9,6 +9,7 @@ from accreditation.models.assessments import (
     ItemGrade,
 )
 from accreditation.models.audit import AuditEvent
+from accreditation.models.batches import CertificateBatch
 from accreditation.models.checks import (
     ConsistencyCheck,
     ConsistencySample,
@@ -63,6 +64,7 @@ __all__ = [
     "AssessmentSnapshot",
     "AssessmentStatus",
     "AuditEvent",
+    "CertificateBatch",
     "CertificateRecord",
     "CertificateSequence",
     "ConflictPolicy",

@@ -88,7 +88,11 @@ RECOGNITION_TRANSITIONS: dict[str, frozenset[str]] = {
 
 class CertificateRecord(models.Model):
     """The record of a certificate: a unique number, a version (a reissue supersedes
-    the previous record) and, once rendered, the stored file and its SHA-256."""
+    the previous record) and, once rendered, the stored file and its SHA-256.
+
+    Rendering (``services.certificates.certificate_issue``) freezes the signed fields
+    below and the verification code computed over them; verification recomputes the
+    code from the stored fields, so a row altered outside the services fails."""
 
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -116,11 +120,31 @@ class CertificateRecord(models.Model):
     )
     file = models.FileField(_("file"), upload_to="certificates/", max_length=200, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # The signed fields as printed, frozen when the file is rendered (empty before).
+    institution_name = models.CharField(_("institution name"), max_length=200, blank=True)
+    institution_licence = models.CharField(_("practice-licence number"), max_length=60, blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices, blank=True)
+    cycle_year = models.PositiveSmallIntegerField(_("cycle year"), null=True, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=200, blank=True)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    verification_code = models.CharField(_("verification code"), max_length=24, blank=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = _("certificate record")
         verbose_name_plural = _("certificate records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verification_code"],
+                condition=~Q(verification_code=""),
+                name="certificate_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["recognition"], condition=Q(status="valid"), name="certificate_one_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} v{self.version} ({self.status})"

@@ -1,9 +1,14 @@
-"""Public certificate verification: what a certificate number (from the QR code or
-typed) proves, and whether a printed verification code belongs to it.
+"""Public certificate verification: what a certificate number or verification code
+(from the QR code, or typed) proves, and whether a printed verification code belongs
+to it.
 
 :func:`certificate_fields` is the one derivation of the signed fields from a
-certificate record; the certificate renderer must sign the same fields with
-:func:`certificate_secret` so that the code printed on paper verifies here.
+certificate record: the fields frozen on the record when its PDF was rendered, or,
+before that, the live data of its recognition. The renderer
+(``services.certificates.certificate_issue``) signs them with
+:func:`certificate_secret` and stores the code; a rendered record whose stored fields
+no longer match its stored code was altered outside the services and reports
+``tampered``.
 """
 
 from __future__ import annotations
@@ -13,18 +18,24 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.models import CertificateRecord, Recognition
-from accreditation.pdf.data import CertificateFields
-from accreditation.pdf.verification import verify_code
+from accreditation.models import CertificateBatch, CertificateRecord, Recognition, User
+from accreditation.pdf.data import CertificateData, CertificateFields
+from accreditation.pdf.verification import ALPHABET, certificate_code, normalise_code, verify_code
 
 VALID = "valid"
 EXPIRED = "expired"
 REVOKED = "revoked"
 SUPERSEDED = "superseded"
+#: The stored fields of a rendered certificate do not match its code.
+TAMPERED = "tampered"
 
 #: What a typed certificate number may contain (letters, digits, hyphens).
 NUMBER_RE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
@@ -52,10 +63,14 @@ class CertificateCheck:
     revocation_reason: str = ""
     superseded_by: str = ""
     code_matches: bool | None = None
+    #: The stored record fails its own signature: do not trust the fields shown.
+    tampered: bool = False
 
     @property
     def status(self) -> str:
-        """Revoked beats superseded beats expired; otherwise valid."""
+        """Tampered beats revoked beats superseded beats expired; otherwise valid."""
+        if self.tampered:
+            return TAMPERED
         if self.revoked_on is not None:
             return REVOKED
         if self.superseded_by:
@@ -74,8 +89,27 @@ def certificate_secret() -> bytes:
 
 
 def certificate_fields(record: CertificateRecord) -> CertificateFields:
-    """The signed fields of ``record`` (with its recognition, institution and cycle
-    loaded)."""
+    """The signed fields of ``record``: those frozen on it when its PDF was rendered,
+    else :func:`live_fields`. Raises ``ValueError`` for stored values that cannot be
+    a certificate's (an altered row)."""
+    if record.verification_code:
+        return CertificateFields(
+            number=record.number,
+            institution_name=record.institution_name,
+            institution_licence=record.institution_licence,
+            level=record.level,
+            cycle_year=record.cycle_year,
+            issuing_body=record.issuing_body,
+            issue_date=record.issue_date,
+            valid_until=record.valid_until,
+            version=record.version,
+        )
+    return live_fields(record)
+
+
+def live_fields(record: CertificateRecord) -> CertificateFields:
+    """The fields a certificate for ``record`` prints today, from its recognition,
+    institution and cycle (loaded with it)."""
     recognition = record.recognition
     return CertificateFields(
         number=record.number,
@@ -108,27 +142,46 @@ def _successor(record: CertificateRecord) -> str:
     return current or "-"
 
 
+def canonical_code(text: str) -> str | None:
+    """``7k2q m9xd-0c4v tr8a`` -> ``7K2Q-M9XD-0C4V-TR8A``; None when it cannot be a
+    verification code."""
+    plain = normalise_code(text) if isinstance(text, str) else ""
+    if len(plain) != 16 or any(ch not in ALPHABET for ch in plain):
+        return None
+    return "-".join(plain[i : i + 4] for i in range(0, 16, 4))
+
+
 def certificate_lookup(
     *, number: str, code: str = "", on: dt.date | None = None
 ) -> CertificateCheck | None:
     """The certificate numbered ``number`` (case and surrounding spaces ignored) and
-    its state on ``on`` (default today), or None. With ``code``, also whether it is the
-    verification code of this certificate. Public: reveals only what the certificate
-    prints. Two or three queries."""
+    its state on ``on`` (default today), or None. ``number`` may also be the
+    verification code itself (the QR code's ``/verify/<code>/``): the certificate with
+    that code is found and the code counts as given. With ``code``, also whether it is
+    the verification code of this certificate. A rendered certificate is checked
+    against its own stored code: an altered row answers ``tampered``. Public: reveals
+    only what the certificate prints. Two or three queries."""
     number = number.strip().upper()
     if not NUMBER_RE.match(number):
         return None
-    record = (
-        CertificateRecord.objects.select_related(
-            "recognition__institution__region", "recognition__cycle"
-        )
-        .filter(number=number)
-        .first()
+    records = CertificateRecord.objects.select_related(
+        "recognition__institution__region", "recognition__cycle"
     )
+    record = records.filter(number=number).first()
     if record is None:
-        return None
+        as_code = canonical_code(number)
+        record = records.filter(verification_code=as_code).first() if as_code else None
+        if record is None:
+            return None
+        code = as_code
     recognition = record.recognition
-    fields = certificate_fields(record)
+    try:
+        fields = certificate_fields(record)
+        tampered = bool(record.verification_code) and not verify_code(
+            fields, record.verification_code, certificate_secret()
+        )
+    except (TypeError, ValueError):
+        fields, tampered = live_fields(record), True
     revoked = (
         record.status == CertificateRecord.Status.REVOKED
         or recognition.status == Recognition.Status.REVOKED
@@ -153,4 +206,71 @@ def certificate_lookup(
         revocation_reason=recognition.status_reason if revoked else "",
         superseded_by=_successor(record) if superseded else "",
         code_matches=verify_code(fields, code, certificate_secret()) if code else None,
+        tampered=tampered,
+    )
+
+
+def certificate_batches_visible_to(user: Any) -> QuerySet[CertificateBatch]:
+    """Batches whose issuing region the user covers: officers of that region or above,
+    and administrators. Newest first."""
+    qs = CertificateBatch.objects.select_related("notice", "region").order_by("-id")
+    if not (user is not None and getattr(user, "is_authenticated", False) and user.is_active):
+        return qs.none()
+    if user.role == User.Role.ADMINISTRATOR:
+        return qs
+    if user.role != User.Role.OFFICER:
+        return qs.none()
+    if user.region_id is None:
+        return qs
+    return qs.filter(region__path__startswith=user.region.path)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchProgress:
+    id: int
+    notice: str
+    status: str
+    total: int
+    done: int
+    failed: int
+    errors: tuple[dict, ...]
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done - self.failed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def certificate_batch_progress(*, user: Any, batch_id: int) -> BatchProgress:
+    """Progress of one batch for an officer. Raises ``CertificateBatch.DoesNotExist``
+    when it does not exist or the user may not see it. One query."""
+    batch = certificate_batches_visible_to(user).get(pk=batch_id)
+    return BatchProgress(
+        id=batch.pk,
+        notice=batch.notice.document_number,
+        status=batch.status,
+        total=batch.total,
+        done=batch.done,
+        failed=batch.failed,
+        errors=tuple(batch.errors),
+    )
+
+
+def certificate_document(*, record: CertificateRecord) -> CertificateData:
+    """Everything the certificate of ``record`` prints (with its recognition,
+    institution and cycle loaded): the signed fields, the verification code signed
+    with :func:`certificate_secret`, the QR link to the public verification page and
+    the record's status (a superseded or revoked copy is watermarked). Pure apart
+    from the reverse URL lookup."""
+    fields = certificate_fields(record)
+    base = str(getattr(settings, "ACCREDITATION", {}).get("PUBLIC_BASE_URL", "")).rstrip("/")
+    path = reverse("web:verify_code", args=[quote(record.number, safe="")])
+    return CertificateData(
+        fields=fields,
+        verification_code=certificate_code(fields, certificate_secret()),
+        verification_url=f"{base}{path}",
+        status=record.status,
     )

@@ -71,6 +71,59 @@ def institution_create(
     return institution
 
 
+#: Fields of an institution that may change after registration (not kind, licence, region).
+DETAIL_FIELDS = ("name", "address", "contact_name", "contact_phone", "contact_email")
+
+
+def institution_details_set(
+    *,
+    actor: User | None,
+    institution: Institution,
+    name: str,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> bool:
+    """Change the descriptive fields (name, address, contacts). Returns whether anything
+    changed; nothing is written, not even an audit row, when nothing did. Raises
+    ``ValidationError`` for an empty name; ``PermissionDenied`` unless the actor is an
+    administrator (``actor`` None: command line)."""
+    if actor is not None:
+        require(actor, Action.INSTITUTION_MANAGE)
+    if not name.strip():
+        raise ValidationError({"name": _("A name is required.")})
+    wanted = {
+        "name": name.strip(),
+        "address": address,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "contact_email": contact_email,
+    }
+    changed = {k: v for k, v in wanted.items() if getattr(institution, k) != v}
+    if not changed:
+        return False
+    with transaction.atomic():
+        before = {k: getattr(institution, k) for k in changed}
+        for key, value in changed.items():
+            setattr(institution, key, value)
+        institution.save(update_fields=list(changed))
+        audit_record(
+            actor=actor,
+            action="institution.details_set",
+            target=institution,
+            before=before,
+            after=changed,
+        )
+    return True
+
+
+def facts_unchanged(row: InstitutionFacts | None, **values: object) -> bool:
+    """Whether ``row`` already holds these facts (the ``institution_facts_record``
+    arguments other than actor, institution and date)."""
+    return row is not None and all(getattr(row, k) == v for k, v in values.items())
+
+
 def _facts_dict(row: InstitutionFacts) -> dict:
     return {
         "effective_from": row.effective_from.isoformat(),

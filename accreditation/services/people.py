@@ -47,7 +47,7 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     institution: Institution | None = None,
     region: Region | None = None,
@@ -55,7 +55,8 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create a user with a role and the scope that role needs. ``actor`` None means a
-    command-line operator. The password must pass the configured validators. Raises
+    command-line operator. The password must pass the configured validators; None
+    creates the account without a usable password (set later by a reset). Raises
     ``ValidationError`` for a taken username, a weak password or a scope that does not
     fit the role; ``PermissionDenied`` unless the actor is an administrator."""
     if actor is not None:
@@ -66,10 +67,11 @@ def user_create(
     elif User.objects.filter(username=username).exists():
         errors["username"] = _("This username is taken.")
     candidate = User(username=username, email=email, first_name=full_name)
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        errors["password"] = " ".join(exc.messages)
+    if password is not None:
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            errors["password"] = " ".join(exc.messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -81,7 +83,7 @@ def user_create(
             institution=institution,
             region=region,
         )
-        user.set_password(password)
+        user.set_password(password)  # None: an unusable password
         user.save()
         audit_record(
             actor=actor,
@@ -95,6 +97,28 @@ def user_create(
             },
         )
     return user
+
+
+def user_details_set(*, actor: User | None, user: User, full_name: str, email: str) -> bool:
+    """Change a user's full name and e-mail. Returns whether anything changed; nothing
+    is written when nothing did. Raises ``PermissionDenied`` unless the actor is an
+    administrator (``actor`` None: command line)."""
+    if actor is not None:
+        require(actor, Action.USER_MANAGE)
+    changed = {
+        k: v for k, v in (("first_name", full_name), ("email", email)) if getattr(user, k) != v
+    }
+    if not changed:
+        return False
+    with transaction.atomic():
+        before = {k: getattr(user, k) for k in changed}
+        for key, value in changed.items():
+            setattr(user, key, value)
+        user.save(update_fields=list(changed))
+        audit_record(
+            actor=actor, action="user.details_set", target=user, before=before, after=changed
+        )
+    return True
 
 
 def expert_profile_set(
