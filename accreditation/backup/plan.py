@@ -180,6 +180,7 @@ TABLES: tuple[Table, ...] = (
     Table("accreditation.Objection", OWNED, select=_c("notice__cycle_id")),
     Table("accreditation.Recognition", OWNED, select=_c("cycle_id")),
     Table("accreditation.CertificateRecord", OWNED, select=_c("recognition__cycle_id")),
+    Table("accreditation.CertificateBatch", OWNED, select=_c("notice__cycle_id")),
     Table("accreditation.ConsistencyCheck", OWNED, select=_c("cycle_id")),
     Table("accreditation.ConsistencySample", OWNED, select=_c("check_run__cycle_id")),
     Table(
@@ -207,6 +208,7 @@ AUDITED = (
     "accreditation.CycleStandard",
     "accreditation.CycleDeadline",
     "accreditation.PublicNotice",
+    "accreditation.CertificateBatch",
     "accreditation.ConsistencyCheck",
     "accreditation.Reduction",
 )
