@@ -76,6 +76,43 @@ def detect_file_type(stream: IO[bytes]) -> str | None:
         stream.seek(0)
 
 
+#: What a spreadsheet upload may expand to (zip bombs): in all, and per part.
+XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+XLSX_MAX_PARTS = 1000
+
+
+def zip_expansion_problem(
+    stream: IO[bytes],
+    *,
+    max_total: int = XLSX_MAX_UNCOMPRESSED_BYTES,
+    max_ratio: int = XLSX_MAX_RATIO,
+    max_parts: int = XLSX_MAX_PARTS,
+) -> str | None:
+    """Why a zip container (an .xlsx) must not be opened, from its directory alone:
+    more than ``max_parts`` parts, more than ``max_total`` bytes once decompressed, or
+    a part decompressing to more than ``max_ratio`` times its compressed size (beyond
+    the first megabyte). None when it may be opened or is not a zip at all (the reader
+    reports that). Leaves the stream at position 0."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return None
+    finally:
+        stream.seek(0)
+    if len(parts) > max_parts:
+        return f"{len(parts)} parts (at most {max_parts})"
+    total = sum(part.file_size for part in parts)
+    if total > max_total:
+        return f"{total} bytes once decompressed (at most {max_total})"
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > max_ratio * max(part.compress_size, 1):
+            return f"part {part.filename} expands {part.file_size // max(part.compress_size, 1)}×"
+    return None
+
+
 _RESERVED = re.compile(r'[<>:"|?*\x00]')
 _SPACES = re.compile(r"\s+")
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("auth/token/", auth.TokenObtain.as_view(), name="token"),
     path("auth/token/revoke/", auth.TokenRevoke.as_view(), name="token-revoke"),
     path("me/", auth.Me.as_view(), name="me"),
+    path("ping/", auth.Ping.as_view(), name="ping"),
     path("users/", people.UserList.as_view(), name="user-list"),
     path("users/<id:pk>/", people.UserDetail.as_view(), name="user-detail"),
     path("users/<id:pk>/history/", people.UserHistory.as_view(), name="user-history"),

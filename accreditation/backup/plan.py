@@ -208,6 +208,7 @@ AUDITED = (
     "accreditation.CycleStandard",
     "accreditation.CycleDeadline",
     "accreditation.PublicNotice",
+    "accreditation.CertificateBatch",
     "accreditation.ConsistencyCheck",
     "accreditation.Reduction",
 )

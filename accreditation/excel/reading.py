@@ -14,10 +14,12 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -26,6 +28,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from accreditation.errors import DomainError
+from accreditation.files import zip_expansion_problem
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
 
@@ -268,7 +271,8 @@ def _unreadable(exc: Exception) -> CellError:
 
 def open_workbook(source: Source, *, max_bytes: int) -> Any:
     """The workbook (read-only, values only). Raises :class:`ImportRefused` for an
-    oversized file, a legacy .xls, or anything else that is not a readable .xlsx."""
+    oversized file (also once unpacked: zip bombs), a legacy .xls, or anything else
+    that is not a readable .xlsx."""
     data = _read_bytes(source, max_bytes)
     if not data:
         raise ImportRefused([_file_error(_("The file is empty."))])
@@ -278,12 +282,21 @@ def open_workbook(source: Source, *, max_bytes: int) -> Any:
         )
     if not data.startswith(_ZIP_MAGIC):
         raise ImportRefused([_file_error(_("Not an Excel .xlsx file."))])
+    problem = zip_expansion_problem(io.BytesIO(data))
+    if problem is not None:
+        raise ImportRefused(
+            [_file_error(_("The workbook is too large once unpacked: %(why)s.") % {"why": problem})]
+        )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise ImportRefused([_unreadable(exc)]) from exc
     except Exception as exc:  # openpyxl raises many types for broken parts
         raise ImportRefused([_unreadable(exc)]) from exc
+
+
+#: What a broken part raises while a read-only sheet is read.
+_LAZY_ERRORS = (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError)
 
 
 def read_table(
@@ -314,7 +327,14 @@ def read_table(
         if table.errors:
             raise ImportRefused(table.errors)
         data_rows = 0
+        # Blank rows cost time too: a sheet may declare a million of them.
+        max_scanned = 2 * max_rows + 1000
         for number, values in enumerate(rows, start=2):
+            if number > max_scanned:
+                reason = _("More than %(max)d rows, blank ones included; split the file.") % {
+                    "max": max_scanned
+                }
+                raise ImportRefused([_file_error(reason, sheet)])
             if not any(v is not None and str(v).strip() for v in values):
                 continue
             first = values[0] if values else None
@@ -326,6 +346,10 @@ def read_table(
                 raise ImportRefused([_file_error(reason, sheet)])
             _row(table, number, values, index, columns)
         return table
+    except _LAZY_ERRORS as exc:
+        # Sheets are read lazily: a broken part (or XML the parser refuses, such as an
+        # entity expansion) shows only now.
+        raise ImportRefused([_unreadable(exc)]) from exc
     finally:
         workbook.close()
 

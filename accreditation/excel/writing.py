@@ -15,6 +15,17 @@ HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 TITLE_FONT = Font(bold=True, size=13)
 PERCENT = "0.0%"
+#: First characters that make a spreadsheet read a cell as a formula (or a DDE call).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralised(value: Any) -> Any:
+    """``value`` safe to put in a cell: text that a spreadsheet could take for a
+    formula (``=cmd|' /C calc'!A0``, ``@SUM(...)``, ``-2+3``) gets an apostrophe in front
+    and stays text; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def new_workbook() -> Workbook:
@@ -35,11 +46,12 @@ def add_table(
     percent_columns: Sequence[int] = (),
 ) -> Worksheet:
     """Append sheet ``title``: optional caption lines, then a bold frozen header row
-    with a filter, then ``rows``. ``percent_columns`` (0-based) are formatted as
+    with a filter, then ``rows`` (text that could read as a formula neutralised, see
+    :func:`neutralised`). ``percent_columns`` (0-based) are formatted as
     percentages. Returns the sheet."""
     sheet = workbook.create_sheet(title)
     for n, line in enumerate(caption):
-        sheet.append([line])
+        sheet.append([neutralised(line)])
         if n == 0:
             sheet.cell(row=1, column=1).font = TITLE_FONT
     if caption:
@@ -52,7 +64,7 @@ def add_table(
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([neutralised(value) for value in row])
     last = sheet.max_row
     for col in percent_columns:
         letter = get_column_letter(col + 1)

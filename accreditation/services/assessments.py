@@ -29,7 +29,11 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
-from accreditation.services.common import lock_assessment, refuse_unless_editable
+from accreditation.services.common import (
+    lock_assessment,
+    refuse_unless_editable,
+    unstorable_text,
+)
 from accreditation.services.reviews import assessment_return as assessment_return
 from standards.models import Item
 
@@ -168,7 +172,7 @@ def _clean_metric(value: Any) -> Decimal | None:
 def _clean_item_values(
     grade: str, na_reason: str, metric_value: Any, note: str
 ) -> tuple[str, str, Decimal | None, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = unstorable_text(na_reason=na_reason, note=note)
     if grade not in Value.values:
         errors["grade"] = _("Choose none, C, B, A or not applicable.")
     na_reason = (na_reason or "").strip() if grade == Value.NA else ""

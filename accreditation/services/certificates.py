@@ -17,6 +17,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,7 +61,8 @@ def certificate_issue(*, actor: User | None, certificate: CertificateRecord) -> 
     """Render and store the PDF of a valid certificate record, in one transaction:
     freeze the signed fields on the record, store the verification code, the file
     (``certificates/<number>-v<version>.pdf``) and its SHA-256, and audit it.
-    Idempotent: a record that already has its file is returned as it is.
+    Idempotent: a record that already has its file is returned as it is. When the
+    transaction fails, the file it stored is removed.
 
     Raises ``PermissionDenied`` unless ``actor`` (None: the system or a batch) is an
     officer covering the issuing region; ``DomainError`` (``certificate_not_valid``)
@@ -68,6 +70,19 @@ def certificate_issue(*, actor: User | None, certificate: CertificateRecord) -> 
     recognition ended before the record was issued."""
     if actor is not None:
         require(actor, Action.NOTICE_MANAGE, certificate.recognition.issuing_region)
+    written: list[str] = []
+    try:
+        return _issue(actor, certificate, written)
+    except BaseException:
+        # The transaction rolled back: the stored file would be referenced by nothing.
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _issue(
+    actor: User | None, certificate: CertificateRecord, written: list[str]
+) -> CertificateRecord:
     with transaction.atomic():
         record = _lock(certificate)
         if record.sha256:
@@ -103,6 +118,7 @@ def certificate_issue(*, actor: User | None, certificate: CertificateRecord) -> 
         record.sha256 = hashlib.sha256(pdf).hexdigest()
         record.rendered_at = timezone.now()
         record.file.save(certificate_file_name(record), ContentFile(pdf), save=False)
+        written.append(record.file.name)
         record.save()
         audit_record(
             actor=actor,
@@ -135,23 +151,35 @@ def certificate_reissue(
         require(actor, Action.NOTICE_MANAGE, certificate.recognition.issuing_region)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the reissue.")})
-    with transaction.atomic():
-        old = _lock(certificate)
-        recognition = old.recognition
-        if old.status != CStatus.VALID or recognition.status != Recognition.Status.ACTIVE:
-            raise DomainError(
-                _("Only the valid certificate of an active recognition can be reissued."),
-                code="certificate_not_valid",
-                details={"status": old.status, "recognition": recognition.status},
-            )
-        new = certificate_record_issue(actor=actor, recognition=recognition, supersedes=old)
-        audit_record(
-            actor=actor,
-            action="certificate.reissue",
-            target=new,
-            assessment=recognition.assessment,
-            before={"number": old.number, "version": old.version},
-            after={"number": new.number, "version": new.version},
-            note=reason.strip(),
+    issued: CertificateRecord | None = None
+    try:
+        with transaction.atomic():
+            issued = _reissue(actor, certificate, reason)
+    except BaseException:
+        if issued is not None and issued.file:  # rolled back after the file was stored
+            default_storage.delete(issued.file.name)
+        raise
+    return issued
+
+
+def _reissue(actor: User | None, certificate: CertificateRecord, reason: str) -> CertificateRecord:
+    """The new record and its file; the caller holds the transaction."""
+    old = _lock(certificate)
+    recognition = old.recognition
+    if old.status != CStatus.VALID or recognition.status != Recognition.Status.ACTIVE:
+        raise DomainError(
+            _("Only the valid certificate of an active recognition can be reissued."),
+            code="certificate_not_valid",
+            details={"status": old.status, "recognition": recognition.status},
         )
-        return certificate_issue(actor=None, certificate=new)
+    new = certificate_record_issue(actor=actor, recognition=recognition, supersedes=old)
+    audit_record(
+        actor=actor,
+        action="certificate.reissue",
+        target=new,
+        assessment=recognition.assessment,
+        before={"number": old.number, "version": old.version},
+        after={"number": new.number, "version": new.version},
+        note=reason.strip(),
+    )
+    return certificate_issue(actor=None, certificate=new)

@@ -39,3 +39,17 @@ def refuse_unless_editable(assessment: Assessment) -> None:
             % {"status": assessment.status},
             details={"status": assessment.status},
         )
+
+
+#: Refused in free text: PostgreSQL cannot store it, and no one types it.
+NUL = "\x00"
+
+
+def unstorable_text(**fields: str) -> dict[str, str]:
+    """Errors by field for texts holding a character the database cannot store (NUL),
+    as Django's form fields refuse it. Empty when all can be stored."""
+    return {
+        name: _("The text contains a character that cannot be stored.")
+        for name, value in fields.items()
+        if NUL in (value or "")
+    }

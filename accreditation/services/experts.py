@@ -26,7 +26,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
-from accreditation.services.common import lock_assessment
+from accreditation.services.common import lock_assessment, unstorable_text
 from workflows import driver
 
 Status = Assessment.Status
@@ -64,7 +64,7 @@ def _own_review(assessment: Assessment, actor: User) -> ExpertReview:
 
 
 def _clean(grade: str, finding: str, onsite_note: str) -> tuple[str, str, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = unstorable_text(finding=finding, onsite_note=onsite_note)
     if grade not in Value.values or grade == Value.UNGRADED:
         errors["grade"] = _("Choose none, C, B, A or not applicable.")
     finding, onsite_note = (finding or "").strip(), (onsite_note or "").strip()

@@ -14,6 +14,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", common.home, name="home"),
+    path("healthz/", common.healthz, name="healthz"),
     path(
         "assessments/<int:assessment_id>/evidence/<int:attachment_id>/",
         common.evidence_download,

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path as FilePath
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from accreditation.files import zip_expansion_problem
 from standards.importers.errors import CatalogueFileError, Checker, Path
 from standards.importers.fields import INVALID, show
 from standards.importers.types import EDITION_FORMAT, GRADES
@@ -341,6 +344,13 @@ def read_workbook(path: str | FilePath, *, source: str) -> Any:
     from standards.importers.documents import EDITION, Document
 
     try:
+        with open(path, "rb") as stream:
+            problem = zip_expansion_problem(stream)
+    except OSError as exc:
+        raise CatalogueFileError([f"{source}: not a readable .xlsx workbook: {exc}"]) from exc
+    if problem is not None:
+        raise CatalogueFileError([f"{source}: the workbook is too large once unpacked: {problem}"])
+    try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise CatalogueFileError([f"{source}: not a readable .xlsx workbook: {exc}"]) from exc
@@ -357,6 +367,9 @@ def read_workbook(path: str | FilePath, *, source: str) -> Any:
             "edition": reader.edition(workbook[EDITION_SHEET]),
             "chapters": reader.items(workbook[ITEMS_SHEET]),
         }
+    except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
+        # Sheets are read lazily: a broken part shows only now.
+        raise CatalogueFileError([f"{source}: not a readable .xlsx workbook: {exc}"]) from exc
     finally:
         workbook.close()
     return Document(kind=EDITION, data=data, checker=checker)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accreditation.models import (
     Assessment,
+    CertificateRecord,
     EvidenceAttachment,
     ItemGrade,
     Objection,
@@ -30,6 +31,7 @@ from accreditation.services.assessments import (
     assessment_target_level_set,
     item_grade_save,
 )
+from accreditation.services.certificates import certificate_issue, certificate_reissue
 from accreditation.services.consistency import (
     consistency_check_complete,
     consistency_check_run,
@@ -484,6 +486,28 @@ def check_complete(world, experts) -> Step:
     return lambda: consistency_check_complete(actor=world.officer_national, check=check)
 
 
+def _record(world, experts) -> CertificateRecord:
+    recognition = _recognised(world, experts)[world.assessment_a.pk]
+    return CertificateRecord.objects.get(recognition=recognition, status="valid")
+
+
+def issue(world, experts) -> Step:
+    record = _record(world, experts)
+    return lambda: certificate_issue(
+        actor=world.officer_province, certificate=CertificateRecord.objects.get(pk=record.pk)
+    )
+
+
+def reissue(world, experts) -> Step:
+    record = _record(world, experts)
+    certificate_issue(actor=world.officer_province, certificate=record)
+    return lambda: certificate_reissue(
+        actor=world.officer_province,
+        certificate=CertificateRecord.objects.get(pk=record.pk),
+        reason="机构更名",
+    )
+
+
 def close_cycle(world, experts) -> Step:
     return lambda: cycle_close(actor=world.administrator, cycle=world.cycle)
 
@@ -523,6 +547,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("lookback_record (confirm)", _lookback("confirm")),
     Scenario("lookback_record (downgrade)", _lookback("downgrade", "basic")),
     Scenario("lookback_record (revoke)", _lookback("revoke")),
+    Scenario("certificate_issue", issue),
+    Scenario("certificate_reissue", reissue),
     Scenario("consistency_check_run", check_run),
     Scenario("consistency_rescore_record", check_rescore),
     Scenario("consistency_check_complete", check_complete),

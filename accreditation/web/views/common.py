@@ -4,9 +4,10 @@ start page, and evidence downloads."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accreditation.models import EvidenceAttachment, User
 from accreditation.selectors.visibility import assessments_visible_to, attachment_get_for_user
@@ -21,6 +22,13 @@ START_PAGES: dict[str, str] = {
     Role.OFFICER: "web:officer_dashboard",
 }
 HOME_LIST_LIMIT = 50
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: answers without touching the database or the
+    session (also the bare baseline of the load benchmarks)."""
+    return JsonResponse({"status": "ok"})
 
 
 @login_required

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -32,6 +31,7 @@ from accreditation.models import (
     Recognition,
     Region,
 )
+from accreditation.services.certificates import certificate_issue
 from accreditation.services.experts import expert_review_submit
 from accreditation.services.panels import panel_assign
 from accreditation.services.reductions import lookback_record
@@ -41,13 +41,11 @@ from tests.factories import ProvinceFactory
 from tests.faults.injection import STATE_APPS, db_state
 from tests.workflows.helpers import grade_all, recognise_all, submitted
 
-CERTIFICATE = b"%PDF-1.4 certificate\n%%EOF\n"
-
 
 @pytest.fixture
 def cycle(world, experts) -> Cycle:
-    """A cycle with A recognised (then downgraded by a look-back, with a stored
-    certificate file) and B returned once and now at the consolidation, with evidence,
+    """A cycle with A recognised (then downgraded by a look-back, its new
+    certificate issued and stored) and B returned once and now at the consolidation, with evidence,
     decisions and audit rows along the way."""
     recognise_all(
         world,
@@ -77,12 +75,10 @@ def cycle(world, experts) -> Cycle:
         to_level="basic",
         reason="回头看发现问题",
     )
-    record = CertificateRecord.objects.filter(status="valid").get()
-    record.file = default_storage.save(
-        f"certificates/{record.number}.pdf", ContentFile(CERTIFICATE)
+    certificate_issue(
+        actor=world.officer_province,
+        certificate=CertificateRecord.objects.filter(status="valid").get(),
     )
-    record.sha256 = hashlib.sha256(CERTIFICATE).hexdigest()
-    record.save(update_fields=["file", "sha256"])
     return world.cycle
 
 
@@ -155,6 +151,10 @@ def test_a_round_trip_into_an_empty_database_restores_identical_rows_and_files(c
     # The stored files too, by name and content.
     after_files = db_state()["files"]
     assert after_files == before["files"]
+    # The audit chain still holds (every audit row of this world belongs to the cycle).
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "Audit chain intact" in out.getvalue()
     # Every row of every owned table, column by column, as it was.
     after = db_state()
     for entry in TABLES:
