@@ -163,6 +163,32 @@ urlpatterns = [
         name="certificate-download",
     ),
     path(
+        "certificates/<str:number>/issue/",
+        notices.CertificateIssue.as_view(),
+        name="certificate-issue",
+    ),
+    path(
+        "certificates/<str:number>/reissue/",
+        notices.CertificateReissue.as_view(),
+        name="certificate-reissue",
+    ),
+    path("certificate-batches/", notices.CertificateBatchList.as_view(), name="batch-list"),
+    path(
+        "certificate-batches/<id:pk>/",
+        notices.CertificateBatchDetail.as_view(),
+        name="batch-detail",
+    ),
+    path(
+        "certificate-batches/<id:pk>/resume/",
+        notices.CertificateBatchResume.as_view(),
+        name="batch-resume",
+    ),
+    path(
+        "notices/<id:pk>/certificate-batch/",
+        notices.CertificateBatchStart.as_view(),
+        name="batch-start",
+    ),
+    path(
         "public/certificates/<str:number>/",
         notices.CertificateVerify.as_view(),
         name="certificate-verify",

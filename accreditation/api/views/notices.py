@@ -4,7 +4,8 @@ look-backs; consistency checks and reductions (核减); overdue assessments."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from accreditation.api import filters
 from accreditation.api.schema import errors
 from accreditation.api.serializers.notices import (
+    CertificateBatchSerializer,
     CertificateSerializer,
     CheckRunSerializer,
     CheckSerializer,
@@ -32,6 +34,7 @@ from accreditation.api.serializers.notices import (
     RecognitionSerializer,
     ReductionInputSerializer,
     ReductionSerializer,
+    ReissueSerializer,
     RescoreSerializer,
     SampleSerializer,
     VerificationQuerySerializer,
@@ -39,7 +42,9 @@ from accreditation.api.serializers.notices import (
 )
 from accreditation.api.views.base import referenced, validated
 from accreditation.conf import setting
+from accreditation.errors import DomainError
 from accreditation.models import (
+    CertificateBatch,
     CertificateRecord,
     ConsistencyCheck,
     LookBack,
@@ -49,7 +54,6 @@ from accreditation.models import (
     Recognition,
     Reduction,
 )
-from accreditation.pdf import render_certificate
 from accreditation.selectors import (
     assessments_visible_to,
     certificates_visible_to,
@@ -63,10 +67,19 @@ from accreditation.selectors import (
 )
 from accreditation.selectors.certificates import (
     CertificateCheck,
-    certificate_document,
+    certificate_batches_visible_to,
     certificate_lookup,
 )
 from accreditation.selectors.deadlines import overdue_assessments
+from accreditation.services.certificate_batches import (
+    certificate_batch_resume,
+    certificate_batch_start,
+)
+from accreditation.services.certificates import (
+    certificate_file_name,
+    certificate_issue,
+    certificate_reissue,
+)
 from accreditation.services.consistency import (
     consistency_check_complete,
     consistency_check_run,
@@ -310,39 +323,110 @@ class CertificateDetail(generics.RetrieveAPIView):
         return certificates_visible_to(self.request.user).select_related("issued_by", "supersedes")
 
 
+def _certificate(request, number: str) -> CertificateRecord:
+    return (
+        certificates_visible_to(request.user)
+        .select_related("recognition__issuing_region", "issued_by", "supersedes")
+        .get(number=number)
+    )
+
+
 @extend_schema(tags=["recognitions"])
 class CertificateDownload(APIView):
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The certificate as PDF."
-            )
+                OpenApiTypes.BINARY, description="The certificate as issued (PDF)."
+            ),
+            **errors(409),
         }
     )
     def get(self, request, number: str):
-        """The certificate PDF (the stored file once one is kept; otherwise rendered
-        from the record, deterministically). Superseded and revoked copies carry a
-        watermark."""
-        record = (
-            certificates_visible_to(request.user)
-            .select_related("recognition__institution", "recognition__cycle")
-            .get(number=number)
+        """The stored PDF, exactly as issued (its SHA-256 is on the record). 409
+        ``not_issued`` until the certificate is issued (``issue/`` or a batch)."""
+        record = _certificate(request, number)
+        if not record.file:
+            raise DomainError(_("This certificate has not been issued yet."), code="not_issued")
+        return FileResponse(
+            record.file.open("rb"),
+            as_attachment=True,
+            filename=certificate_file_name(record),
+            content_type="application/pdf",
         )
-        if record.file:
-            return FileResponse(
-                record.file.open("rb"),
-                as_attachment=True,
-                filename=f"{record.number}.pdf",
-                content_type="application/pdf",
-            )
-        content = render_certificate(certificate_document(record=record))
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{record.number}.pdf"'
-        return response
 
     def perform_content_negotiation(self, request, force=False):
         # The body is the file whatever the Accept header; errors stay JSON.
         return super().perform_content_negotiation(request, force=True)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateIssue(APIView):
+    @extend_schema(request=None, responses={200: CertificateSerializer, **errors(409)})
+    def post(self, request, number: str):
+        """Render and store the certificate's PDF with its verification code (officers
+        covering the issuing region). Idempotent. 409 ``certificate_not_valid`` or
+        ``certificate_expired``."""
+        record = certificate_issue(actor=request.user, certificate=_certificate(request, number))
+        return Response(CertificateSerializer(record).data)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateReissue(APIView):
+    @extend_schema(request=ReissueSerializer, responses={201: CertificateSerializer, **errors(409)})
+    def post(self, request, number: str):
+        """After a correction: a new certificate (new number, version + 1) supersedes
+        this one, with a reason; the old one then verifies as superseded."""
+        record = _certificate(request, number)
+        data = validated(ReissueSerializer, request.data)
+        new = certificate_reissue(actor=request.user, certificate=record, reason=data["reason"])
+        return Response(CertificateSerializer(new).data, status=201)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchList(generics.ListAPIView):
+    """Certificate batches (every certificate of a notice, issued in the background)
+    of regions the officer covers."""
+
+    queryset = CertificateBatch.objects.none()
+    serializer_class = CertificateBatchSerializer
+    filterset_class = filters.CertificateBatchFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return certificate_batches_visible_to(self.request.user).select_related("created_by")
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchDetail(generics.RetrieveAPIView):
+    queryset = CertificateBatch.objects.none()
+    serializer_class = CertificateBatchSerializer
+
+    def get_queryset(self):
+        return certificate_batches_visible_to(self.request.user).select_related("created_by")
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchStart(NoticeScoped):
+    @extend_schema(request=None, responses={202: CertificateBatchSerializer, **errors(409)})
+    def post(self, request, pk: int):
+        """Issue every certificate of the notice's active recognitions in the
+        background (officers covering the notice's region); the batch already waiting
+        or running for this notice is returned instead of a second one. 409
+        ``nothing_to_issue``."""
+        batch = certificate_batch_start(actor=request.user, notice=self.get_notice())
+        return Response(CertificateBatchSerializer(batch).data, status=202)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchResume(APIView):
+    @extend_schema(request=None, responses={202: CertificateBatchSerializer})
+    def post(self, request, pk: int):
+        """Run a failed, stuck or partly failed batch again; issued certificates are
+        skipped."""
+        batch = certificate_batches_visible_to(request.user).get(pk=pk)
+        batch = certificate_batch_resume(actor=request.user, batch=batch)
+        return Response(CertificateBatchSerializer(batch).data, status=202)
 
 
 @extend_schema(tags=["public"])
