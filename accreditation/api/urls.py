@@ -11,10 +11,12 @@ from accreditation.api.fields import IdConverter
 from accreditation.api.views import (
     assessments,
     auth,
+    checks,
     evidence,
     notices,
     people,
     places,
+    recognitions,
     reviews,
 )
 
@@ -95,7 +97,7 @@ urlpatterns = [
     # --- the review process ---
     path("tasks/", reviews.TaskList.as_view(), name="task-list"),
     path("experts/", reviews.Experts.as_view(), name="expert-list"),
-    path("overdue/", notices.OverdueList.as_view(), name="overdue"),
+    path("overdue/", checks.OverdueList.as_view(), name="overdue"),
     path(
         A + "county-review/start/",
         reviews.CountyReviewStart.as_view(),
@@ -148,39 +150,43 @@ urlpatterns = [
         notices.ObjectionResolve.as_view(),
         name="objection-resolve",
     ),
-    path("recognitions/", notices.RecognitionList.as_view(), name="recognition-list"),
-    path("recognitions/<id:pk>/", notices.RecognitionDetail.as_view(), name="recognition-detail"),
-    path("recognitions/<id:pk>/look-backs/", notices.LookBackList.as_view(), name="look-backs"),
-    path("certificates/", notices.CertificateList.as_view(), name="certificate-list"),
+    path("recognitions/", recognitions.RecognitionList.as_view(), name="recognition-list"),
+    path(
+        "recognitions/<id:pk>/", recognitions.RecognitionDetail.as_view(), name="recognition-detail"
+    ),
+    path(
+        "recognitions/<id:pk>/look-backs/", recognitions.LookBackList.as_view(), name="look-backs"
+    ),
+    path("certificates/", recognitions.CertificateList.as_view(), name="certificate-list"),
     path(
         "certificates/<str:number>/",
-        notices.CertificateDetail.as_view(),
+        recognitions.CertificateDetail.as_view(),
         name="certificate-detail",
     ),
     path(
         "certificates/<str:number>/download/",
-        notices.CertificateDownload.as_view(),
+        recognitions.CertificateDownload.as_view(),
         name="certificate-download",
     ),
     path(
         "certificates/<str:number>/issue/",
-        notices.CertificateIssue.as_view(),
+        recognitions.CertificateIssue.as_view(),
         name="certificate-issue",
     ),
     path(
         "certificates/<str:number>/reissue/",
-        notices.CertificateReissue.as_view(),
+        recognitions.CertificateReissue.as_view(),
         name="certificate-reissue",
     ),
-    path("certificate-batches/", notices.CertificateBatchList.as_view(), name="batch-list"),
+    path("certificate-batches/", recognitions.CertificateBatchList.as_view(), name="batch-list"),
     path(
         "certificate-batches/<id:pk>/",
-        notices.CertificateBatchDetail.as_view(),
+        recognitions.CertificateBatchDetail.as_view(),
         name="batch-detail",
     ),
     path(
         "certificate-batches/<id:pk>/resume/",
-        notices.CertificateBatchResume.as_view(),
+        recognitions.CertificateBatchResume.as_view(),
         name="batch-resume",
     ),
     path(
@@ -190,17 +196,17 @@ urlpatterns = [
     ),
     path(
         "public/certificates/<str:number>/",
-        notices.CertificateVerify.as_view(),
+        recognitions.CertificateVerify.as_view(),
         name="certificate-verify",
     ),
-    path("checks/", notices.CheckList.as_view(), name="check-list"),
-    path("checks/<id:pk>/", notices.CheckDetail.as_view(), name="check-detail"),
+    path("checks/", checks.CheckList.as_view(), name="check-list"),
+    path("checks/<id:pk>/", checks.CheckDetail.as_view(), name="check-detail"),
     path(
         "checks/<id:pk>/samples/<id:recognition_id>/rescore/",
-        notices.CheckRescore.as_view(),
+        checks.CheckRescore.as_view(),
         name="check-rescore",
     ),
-    path("checks/<id:pk>/complete/", notices.CheckComplete.as_view(), name="check-complete"),
-    path("reductions/", notices.ReductionList.as_view(), name="reduction-list"),
+    path("checks/<id:pk>/complete/", checks.CheckComplete.as_view(), name="check-complete"),
+    path("reductions/", checks.ReductionList.as_view(), name="reduction-list"),
     re_path(r"^.*$", UnknownPath.as_view(), name="unknown"),
 ]

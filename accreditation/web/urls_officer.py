@@ -32,12 +32,27 @@ urlpatterns = [
         name="officer_objection_resolve",
     ),
     path("notices/<int:notice_id>/close/", notices.notice_close, name="officer_notice_close"),
+    path(
+        "notices/<int:notice_id>/certificates/",
+        notices.notice_certificates,
+        name="officer_notice_certificates",
+    ),
     # Recognitions and look-backs
     path("recognitions/", recognitions.recognitions, name="officer_recognitions"),
     path(
         "recognitions/<int:recognition_id>/",
         recognitions.recognition_detail,
         name="officer_recognition",
+    ),
+    path(
+        "recognitions/<int:recognition_id>/certificates/<int:certificate_id>/issue/",
+        recognitions.certificate_issue_view,
+        name="officer_certificate_issue",
+    ),
+    path(
+        "recognitions/<int:recognition_id>/certificates/<int:certificate_id>/reissue/",
+        recognitions.certificate_reissue_view,
+        name="officer_certificate_reissue",
     ),
     # Consistency checks and reductions
     path("checks/", checks.checks, name="officer_checks"),

@@ -120,6 +120,30 @@ PAGES += [
         needs="recognition",
         ok=302,
     ),
+    Page(
+        "certificate_issue",
+        "post",
+        lambda w, r: reverse("web:officer_certificate_issue", args=[r.pk, r.certificates.get().pk]),
+        needs="recognition",
+        ok=302,
+    ),
+    Page(
+        "certificate_reissue",
+        "post",
+        lambda w, r: reverse(
+            "web:officer_certificate_reissue", args=[r.pk, r.certificates.get().pk]
+        ),
+        data=lambda w, r: {"reason": "机构更名"},
+        needs="recognition",
+        ok=302,
+    ),
+    Page(
+        "notice_certificates",
+        "post",
+        lambda w, r: reverse("web:officer_notice_certificates", args=[r.notice_id]),
+        needs="recognition",
+        ok=302,
+    ),
     Page("checks", "get", lambda w, c: reverse("web:officer_checks"), scoped=False),
     Page(
         "check_run",

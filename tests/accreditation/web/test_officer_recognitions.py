@@ -39,8 +39,12 @@ def test_the_recognition_list_shows_certificate_numbers_linked_to_verification(
     page = response.content.decode()
     assert [r.pk for r, _, _ in response.context["rows"]] == [recognition.pk]
     assert 'href="{}"'.format(reverse("web:verify_code", args=[number])) in page
-    # The certificate PDF is not rendered here: the record says so.
+    # No file is stored yet: the page says so and links the API's rendering download.
     assert response.context["rows"][0][2][0].file.name == ""
+    download = reverse("api:certificate-download", args=[number])
+    assert f'href="{download}"' in page
+    pdf = client.get(download)
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
 
 
 @pytest.mark.parametrize(
@@ -233,3 +237,81 @@ def test_a_completed_check_refuses_more_rescores(
     assert [m.tags for m in response.context["messages"]] == ["error"]
     sample.refresh_from_db()
     assert set(sample.grades.values()) == {"A"}
+
+
+# --- Certificate issuance -------------------------------------------------------------
+
+
+def test_a_certificate_is_issued_and_reissued_through_the_services(
+    client,
+    world: World,
+    experts,  # noqa: F811
+):
+    recognition = recognised(world, experts)
+    record = CertificateRecord.objects.get(recognition=recognition)
+    client.force_login(world.officer_province)
+    page = client.get(reverse("web:officer_recognition", args=[recognition.pk]))
+    assert 'data-role="issue"' in page.content.decode()
+    client.post(
+        reverse("web:officer_certificate_issue", args=[recognition.pk, record.pk]), follow=True
+    )
+    record.refresh_from_db()
+    assert record.file.name and len(record.sha256) == 64
+    assert AuditEvent.objects.filter(action="certificate.render", actor=world.officer_province)
+    # A reissue needs a reason; with one, a new number supersedes the old.
+    url = reverse("web:officer_certificate_reissue", args=[recognition.pk, record.pk])
+    before = state()
+    response = client.post(url, {"reason": " "}, follow=True)
+    assert [m.tags for m in response.context["messages"]] == ["error"]
+    assert state() == before
+    client.post(url, {"reason": "机构更名"})
+    record.refresh_from_db()
+    new = CertificateRecord.objects.get(supersedes=record)
+    assert (record.status, new.version, new.status) == ("superseded", 2, "valid")
+    assert new.sha256
+
+
+def test_a_notices_certificates_are_issued_in_a_background_batch(
+    client,
+    world: World,
+    experts,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from accreditation.models import CertificateBatch
+
+    recognition = recognised(world, experts)
+    client.force_login(world.officer_province)
+    url = reverse("web:officer_notice_certificates", args=[recognition.notice_id])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    batch = CertificateBatch.objects.get()
+    assert (batch.status, batch.done, batch.failed, batch.created_by) == (
+        "completed",
+        1,
+        0,
+        world.officer_province,
+    )
+    assert CertificateRecord.objects.get(recognition=recognition).sha256
+    page = client.get(reverse("web:officer_notice", args=[recognition.notice_id]))
+    assert page.context["batch"] == batch
+    assert 'id="issue-certificates"' not in page.content.decode()
+
+
+def test_a_notice_without_recognitions_issues_nothing_and_says_so(
+    client,
+    world: World,
+    experts,  # noqa: F811
+):
+    from accreditation.models import CertificateBatch
+    from accreditation.services.reductions import lookback_record
+
+    recognition = recognised(world, experts)
+    lookback_record(
+        actor=world.officer_province, recognition=recognition, outcome="revoke", reason="撤销"
+    )
+    client.force_login(world.officer_province)
+    response = client.post(
+        reverse("web:officer_notice_certificates", args=[recognition.notice_id]), follow=True
+    )
+    assert [m.tags for m in response.context["messages"]] == ["error"]
+    assert not CertificateBatch.objects.exists()

@@ -2,9 +2,10 @@
 (回头看) on one recognition: confirm, downgrade or revoke with a reason.
 
 Certificates: the review process records a certificate (number, version, status) when
-it recognises an institution; rendering and storing the PDF is the certificate
-issuance service's job, not yet available here, so the pages show the records and
-whether a file is stored, and never pretend to have produced one.
+it recognises an institution; issuing it (``certificate_issue``) renders and stores the
+signed PDF; a reissue after a correction supersedes it with a new number. The list
+links the API's download (the stored file, else rendered from the record). Whole
+notices are issued in the background from the notice's page.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accreditation.errors import DomainError
 from accreditation.models import CertificateRecord, Recognition, Region
 from accreditation.permissions import Action, may
 from accreditation.selectors.visibility import lookbacks_visible_to, recognitions_visible_to
+from accreditation.services.certificates import certificate_issue, certificate_reissue
 from accreditation.services.reductions import lookback_record
 from accreditation.web.forms_officer import LookBackForm
 from accreditation.web.presenters import level_label
@@ -125,5 +127,56 @@ def recognition_detail(request: HttpRequest, recognition_id: int) -> HttpRespons
         "form": form,
         "may_review": may(request.user, Action.RECOGNITION_REVIEW, recognition)
         and recognition.status == Recognition.Status.ACTIVE,
+        "may_issue": may(request.user, Action.NOTICE_MANAGE, recognition.issuing_region),
     }
     return render(request, "web/officer/recognition_detail.html", context)
+
+
+def _certificate_or_404(request: HttpRequest, recognition_id: int, certificate_id: int):
+    recognition = _recognitions(request).filter(pk=recognition_id).first()
+    certificate = (
+        recognition.certificates.filter(pk=certificate_id).first() if recognition else None
+    )
+    if certificate is None:
+        raise Http404(_("No such certificate."))
+    return recognition, certificate
+
+
+@require_POST
+@officer_required
+def certificate_issue_view(
+    request: HttpRequest, recognition_id: int, certificate_id: int
+) -> HttpResponse:
+    """Render and store the signed PDF of a valid certificate record."""
+    recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
+    try:
+        certificate_issue(actor=request.user, certificate=certificate)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(
+            request, _("Certificate %(number)s is issued.") % {"number": certificate.number}
+        )
+    return redirect("web:officer_recognition", recognition.pk)
+
+
+@require_POST
+@officer_required
+def certificate_reissue_view(
+    request: HttpRequest, recognition_id: int, certificate_id: int
+) -> HttpResponse:
+    """Supersede a valid certificate with a new number, after a correction."""
+    recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
+    try:
+        new = certificate_reissue(
+            actor=request.user, certificate=certificate, reason=request.POST.get("reason", "")
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(old)s is replaced by %(new)s.")
+            % {"old": certificate.number, "new": new.number},
+        )
+    return redirect("web:officer_recognition", recognition.pk)
