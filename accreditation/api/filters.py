@@ -15,6 +15,7 @@ from accreditation.models import (
     AssessmentReturn,
     AssessmentSnapshot,
     AuditEvent,
+    CertificateBatch,
     CertificateRecord,
     ConsistencyCheck,
     ConsolidatedGrade,
@@ -292,6 +293,12 @@ class CertificateFilter(FilterSet):
     class Meta:
         model = CertificateRecord
         fields = ["number", "status", "institution"]
+
+
+class CertificateBatchFilter(FilterSet):
+    class Meta:
+        model = CertificateBatch
+        fields = ["notice", "status"]
 
 
 class LookBackFilter(FilterSet):

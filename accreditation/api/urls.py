@@ -170,6 +170,32 @@ urlpatterns = [
         name="certificate-download",
     ),
     path(
+        "certificates/<str:number>/issue/",
+        recognitions.CertificateIssue.as_view(),
+        name="certificate-issue",
+    ),
+    path(
+        "certificates/<str:number>/reissue/",
+        recognitions.CertificateReissue.as_view(),
+        name="certificate-reissue",
+    ),
+    path("certificate-batches/", recognitions.CertificateBatchList.as_view(), name="batch-list"),
+    path(
+        "certificate-batches/<id:pk>/",
+        recognitions.CertificateBatchDetail.as_view(),
+        name="batch-detail",
+    ),
+    path(
+        "certificate-batches/<id:pk>/resume/",
+        recognitions.CertificateBatchResume.as_view(),
+        name="batch-resume",
+    ),
+    path(
+        "notices/<id:pk>/certificate-batch/",
+        notices.CertificateBatchStart.as_view(),
+        name="batch-start",
+    ),
+    path(
         "public/certificates/<str:number>/",
         recognitions.CertificateVerify.as_view(),
         name="certificate-verify",

@@ -19,6 +19,8 @@ import pytest
 from django.utils import timezone
 
 from accreditation.models import (
+    CertificateBatch,
+    CertificateRecord,
     ConsistencyCheck,
     ConsistencySample,
     Objection,
@@ -26,6 +28,8 @@ from accreditation.models import (
     Recognition,
     Reduction,
 )
+from accreditation.services.certificate_batches import certificate_batch_start
+from accreditation.services.certificates import certificate_issue
 from accreditation.services.consistency import consistency_check_run, consistency_rescore_record
 from accreditation.services.decisions import decision_record
 from accreditation.services.notices import objection_record
@@ -123,6 +127,28 @@ def s_recognised(w, e):
     recognise_all(
         w, e, w.officer_province, w.province, [(w.assessment_a, w.staff_a, w.reviewer_a, "A")]
     )
+
+
+def s_issued(w, e):
+    s_recognised(w, e)
+    certificate_issue(
+        actor=w.officer_province, certificate=Recognition.objects.get().certificates.get()
+    )
+
+
+def s_batch(w, e):
+    s_recognised(w, e)
+    certificate_batch_start(actor=w.officer_province, notice=PublicNotice.objects.get())
+
+
+def certificate_url(suffix: str = "") -> Callable[[Any, Any], str]:
+    return lambda w, e: (
+        f"{V1}/certificates/{Recognition.objects.get().certificates.get().number}/{suffix}"
+    )
+
+
+def batch_url(suffix: str = "") -> Callable[[Any, Any], str]:
+    return lambda w, e: f"{V1}/certificate-batches/{CertificateBatch.objects.get().pk}/{suffix}"
 
 
 def s_check(w, e):
@@ -354,14 +380,52 @@ CASES = [
         SEES_A,
         prepare=s_recognised,
     ),
+    Case("certificate-download", "get", certificate_url("download/"), SEES_A, prepare=s_issued),
     Case(
-        "certificate-download",
-        "get",
-        lambda w, e: (
-            f"{V1}/certificates/{Recognition.objects.get().certificates.get().number}/download/"
-        ),
-        SEES_A,
+        "certificate-issue",
+        "post",
+        certificate_url("issue/"),
+        {ANON: 401, "officer_province": 200, "officer_city": 403, "staff_a": 403}
+        | {"staff_b": 404, "administrator": 403},
         prepare=s_recognised,
+    ),
+    Case(
+        "certificate-reissue",
+        "post",
+        certificate_url("reissue/"),
+        {ANON: 401, "officer_province": 201, "officer_city": 403, "staff_a": 403}
+        | {"staff_b": 404},
+        body=lambda w, e: {"reason": "机构名称变更"},
+        prepare=s_issued,
+    ),
+    Case(
+        "certificate-batches",
+        "get",
+        lambda w, e: f"{V1}/certificate-batches/",
+        {ANON: 401, "officer_province": 200, "staff_a": 200},
+        prepare=s_batch,
+    ),
+    Case(
+        "certificate-batch",
+        "get",
+        batch_url(),
+        {ANON: 401, "officer_province": 200, "officer_city": 404, "staff_a": 404},
+        prepare=s_batch,
+    ),
+    Case(
+        "certificate-batch-start",
+        "post",
+        notice_url("certificate-batch/"),
+        {ANON: 401, "officer_province": 202, "officer_city": 403, "staff_a": 403}
+        | {"administrator": 403},
+        prepare=s_recognised,
+    ),
+    Case(
+        "certificate-batch-resume",
+        "post",
+        batch_url("resume/"),
+        {ANON: 401, "officer_province": 202, "officer_city": 404, "staff_a": 404},
+        prepare=s_batch,
     ),
     Case(
         "certificate-verify",
@@ -448,6 +512,8 @@ def fingerprint() -> tuple:
         ConsistencyCheck.objects.count(),
         ConsistencySample.objects.exclude(rescored_at=None).count(),
         Reduction.objects.count(),
+        tuple(CertificateBatch.objects.values_list("status", "done", "runs")),
+        tuple(CertificateRecord.objects.values_list("number", "status", "sha256")),
         tuple(ConsistencyCheck.objects.values_list("status", flat=True)),
     )
 
@@ -457,6 +523,7 @@ CODES_BY_STATUS = {
     401: "not_authenticated",
     403: "permission_denied",
     404: "not_found",
+    409: "not_issued",
     422: "incomplete",
 }
 MATRIX = [pytest.param(case, who, id=f"{case.name}-{who}") for case in CASES for who in case.expect]

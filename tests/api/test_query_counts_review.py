@@ -14,6 +14,7 @@ import pytest
 from accreditation.models import (
     AssessmentResult,
     AssessmentSnapshot,
+    CertificateBatch,
     CertificateRecord,
     ConsistencyCheck,
     ConsistencySample,
@@ -210,6 +211,17 @@ def grow_reductions(w, e, r, n):
         ReductionEntry.objects.create(reduction=reduction, recognition=recognition, action="revoke")
 
 
+def grow_batches(w, e, r, n):
+    for _ in range(n):
+        CertificateBatch.objects.create(
+            notice=r.notice,
+            region=w.province,
+            total=1,
+            status="completed",
+            created_by=w.officer_province,
+        )
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     name: str
@@ -254,6 +266,13 @@ LISTS = [
         lambda w, r: f"/api/v1/recognitions/{r.pk}/look-backs/",
         grow_lookbacks,
         3,
+    ),
+    ListEndpoint(
+        "certificate-batches",
+        "officer_province",
+        lambda w, r: "/api/v1/certificate-batches/",
+        grow_batches,
+        2,
     ),
     ListEndpoint("checks", "officer_province", lambda w, r: "/api/v1/checks/", grow_checks, 3),
     ListEndpoint(

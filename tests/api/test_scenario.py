@@ -11,6 +11,7 @@ printed on it."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 
@@ -283,10 +284,15 @@ def test_institution_from_first_sign_in_to_a_certificate(world, experts):
     certificate = ok(staff.get(f"/api/v1/certificates/{number}/"))
     assert (certificate["status"], certificate["version"]) == ("valid", 1)
 
-    # --- anyone verifies the certificate with the code printed on it -----------------
+    # --- the province issues it; anyone verifies it with the code printed on it -------
+    assert ok(staff.get(f"/api/v1/certificates/{number}/download/"), 409)
+    issued = ok(officer.post(f"/api/v1/certificates/{number}/issue/"))
+    assert len(issued["sha256"]) == 64
     pdf = staff.get(f"/api/v1/certificates/{number}/download/")
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    content = b"".join(pdf.streaming_content)
+    assert hashlib.sha256(content).hexdigest() == issued["sha256"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     printed = re.search(r"验\s*证\s*码：\s*([0-9A-Z-]+)", text).group(1)
     verified = ok(APIClient().get(f"/api/v1/public/certificates/{number}/?code={printed}"))
     assert (verified["status"], verified["code_matches"]) == ("valid", True)

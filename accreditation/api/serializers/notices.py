@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accreditation.api.fields import IdField
 from accreditation.api.serializers.common import RegionRefSerializer
 from accreditation.models import (
+    CertificateBatch,
     CertificateRecord,
     ConsistencyCheck,
     ConsistencySample,
@@ -118,6 +119,7 @@ class CertificateSerializer(serializers.ModelSerializer):
             "recognition",
             "issued_at",
             "issued_by",
+            "rendered_at",
             "sha256",
         ]
         read_only_fields = fields
@@ -302,7 +304,10 @@ class VerificationSerializer(serializers.Serializer):
     state today."""
 
     number = serializers.CharField()
-    status = serializers.ChoiceField(choices=["valid", "expired", "revoked", "superseded"])
+    status = serializers.ChoiceField(
+        choices=["valid", "expired", "revoked", "superseded", "tampered"],
+        help_text="tampered: the stored record fails its own signature; trust nothing shown.",
+    )
     institution_name = serializers.CharField()
     institution_licence = serializers.CharField()
     region_name = serializers.CharField()
@@ -316,6 +321,35 @@ class VerificationSerializer(serializers.Serializer):
     revoked_on = serializers.DateField(allow_null=True)
     revocation_reason = serializers.CharField(allow_blank=True)
     superseded_by = serializers.CharField(allow_blank=True)
+    tampered = serializers.BooleanField()
     code_matches = serializers.BooleanField(
         allow_null=True, help_text="Null without a code; else whether it is this certificate's."
     )
+
+
+class ReissueSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=10_000)
+
+
+class CertificateBatchSerializer(serializers.ModelSerializer):
+    notice = serializers.CharField(source="notice.document_number", read_only=True)
+    region = RegionRefSerializer(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CertificateBatch
+        fields = [
+            "id",
+            "notice",
+            "region",
+            "status",
+            "total",
+            "done",
+            "failed",
+            "errors",
+            "runs",
+            "created_by",
+            "created_at",
+            "started_at",
+        ]
+        read_only_fields = fields

@@ -1,4 +1,4 @@
-"""Consistency checks, reductions (核减) and the overdue list."""
+"""Consistency checks, reductions (核减) and overdue assessments."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from accreditation.services.consistency import (
 )
 from accreditation.services.reductions import ReductionItem, reduction_apply
 
-# --- public notices -------------------------------------------------------------------
+# --- consistency checks and reductions ----------------------------------------------
 
 
 def _checks(request):

@@ -1,4 +1,4 @@
-"""Public notices (公示) and their objections."""
+"""Public notices and objections, and a notice's certificate batch."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accreditation.api import filters
 from accreditation.api.schema import errors
 from accreditation.api.serializers.notices import (
+    CertificateBatchSerializer,
     NoticeOpenSerializer,
     NoticeSerializer,
     ObjectionInputSerializer,
@@ -28,6 +29,9 @@ from accreditation.selectors import (
     cycles_visible_to,
     notices_visible_to,
     objections_visible_to,
+)
+from accreditation.services.certificate_batches import (
+    certificate_batch_start,
 )
 from accreditation.services.notices import (
     objection_record,
@@ -165,4 +169,13 @@ class ObjectionResolve(APIView):
         return Response(ObjectionSerializer(resolved).data)
 
 
-# --- recognitions and certificates --------------------------------------------------
+@extend_schema(tags=["recognitions"])
+class CertificateBatchStart(NoticeScoped):
+    @extend_schema(request=None, responses={202: CertificateBatchSerializer, **errors(409)})
+    def post(self, request, pk: int):
+        """Issue every certificate of the notice's active recognitions in the
+        background (officers covering the notice's region); the batch already waiting
+        or running for this notice is returned instead of a second one. 409
+        ``nothing_to_issue``."""
+        batch = certificate_batch_start(actor=request.user, notice=self.get_notice())
+        return Response(CertificateBatchSerializer(batch).data, status=202)

@@ -1,9 +1,11 @@
-"""Recognitions, look-backs and certificates: download and public verification."""
+"""Recognitions, look-backs and certificates: records, issue and reissue, batches,
+download and public verification."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -16,21 +18,24 @@ from rest_framework.views import APIView
 from accreditation.api import filters
 from accreditation.api.schema import errors
 from accreditation.api.serializers.notices import (
+    CertificateBatchSerializer,
     CertificateSerializer,
     LookBackInputSerializer,
     LookBackSerializer,
     RecognitionSerializer,
+    ReissueSerializer,
     VerificationQuerySerializer,
     VerificationSerializer,
 )
 from accreditation.api.views.base import validated
 from accreditation.conf import setting
+from accreditation.errors import DomainError
 from accreditation.models import (
+    CertificateBatch,
     CertificateRecord,
     LookBack,
     Recognition,
 )
-from accreditation.pdf import render_certificate
 from accreditation.selectors import (
     certificates_visible_to,
     lookbacks_visible_to,
@@ -38,13 +43,21 @@ from accreditation.selectors import (
 )
 from accreditation.selectors.certificates import (
     CertificateCheck,
-    certificate_document,
+    certificate_batches_visible_to,
     certificate_lookup,
+)
+from accreditation.services.certificate_batches import (
+    certificate_batch_resume,
+)
+from accreditation.services.certificates import (
+    certificate_file_name,
+    certificate_issue,
+    certificate_reissue,
 )
 from accreditation.services.reductions import lookback_record
 from accreditation.web.throttle import allow
 
-# --- public notices -------------------------------------------------------------------
+# --- recognitions and certificates --------------------------------------------------
 
 
 def _recognitions(request):
@@ -144,39 +157,98 @@ class CertificateDetail(generics.RetrieveAPIView):
         return certificates_visible_to(self.request.user).select_related("issued_by", "supersedes")
 
 
+def _certificate(request, number: str) -> CertificateRecord:
+    return (
+        certificates_visible_to(request.user)
+        .select_related("recognition__issuing_region", "issued_by", "supersedes")
+        .get(number=number)
+    )
+
+
 @extend_schema(tags=["recognitions"])
 class CertificateDownload(APIView):
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The certificate as PDF."
-            )
+                OpenApiTypes.BINARY, description="The certificate as issued (PDF)."
+            ),
+            **errors(409),
         }
     )
     def get(self, request, number: str):
-        """The certificate PDF (the stored file once one is kept; otherwise rendered
-        from the record, deterministically). Superseded and revoked copies carry a
-        watermark."""
-        record = (
-            certificates_visible_to(request.user)
-            .select_related("recognition__institution", "recognition__cycle")
-            .get(number=number)
+        """The stored PDF, exactly as issued (its SHA-256 is on the record). 409
+        ``not_issued`` until the certificate is issued (``issue/`` or a batch)."""
+        record = _certificate(request, number)
+        if not record.file:
+            raise DomainError(_("This certificate has not been issued yet."), code="not_issued")
+        return FileResponse(
+            record.file.open("rb"),
+            as_attachment=True,
+            filename=certificate_file_name(record),
+            content_type="application/pdf",
         )
-        if record.file:
-            return FileResponse(
-                record.file.open("rb"),
-                as_attachment=True,
-                filename=f"{record.number}.pdf",
-                content_type="application/pdf",
-            )
-        content = render_certificate(certificate_document(record=record))
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{record.number}.pdf"'
-        return response
 
     def perform_content_negotiation(self, request, force=False):
         # The body is the file whatever the Accept header; errors stay JSON.
         return super().perform_content_negotiation(request, force=True)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateIssue(APIView):
+    @extend_schema(request=None, responses={200: CertificateSerializer, **errors(409)})
+    def post(self, request, number: str):
+        """Render and store the certificate's PDF with its verification code (officers
+        covering the issuing region). Idempotent. 409 ``certificate_not_valid`` or
+        ``certificate_expired``."""
+        record = certificate_issue(actor=request.user, certificate=_certificate(request, number))
+        return Response(CertificateSerializer(record).data)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateReissue(APIView):
+    @extend_schema(request=ReissueSerializer, responses={201: CertificateSerializer, **errors(409)})
+    def post(self, request, number: str):
+        """After a correction: a new certificate (new number, version + 1) supersedes
+        this one, with a reason; the old one then verifies as superseded."""
+        record = _certificate(request, number)
+        data = validated(ReissueSerializer, request.data)
+        new = certificate_reissue(actor=request.user, certificate=record, reason=data["reason"])
+        return Response(CertificateSerializer(new).data, status=201)
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchList(generics.ListAPIView):
+    """Certificate batches (every certificate of a notice, issued in the background)
+    of regions the officer covers."""
+
+    queryset = CertificateBatch.objects.none()
+    serializer_class = CertificateBatchSerializer
+    filterset_class = filters.CertificateBatchFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["-id"]
+
+    def get_queryset(self):
+        return certificate_batches_visible_to(self.request.user).select_related("created_by")
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchDetail(generics.RetrieveAPIView):
+    queryset = CertificateBatch.objects.none()
+    serializer_class = CertificateBatchSerializer
+
+    def get_queryset(self):
+        return certificate_batches_visible_to(self.request.user).select_related("created_by")
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateBatchResume(APIView):
+    @extend_schema(request=None, responses={202: CertificateBatchSerializer})
+    def post(self, request, pk: int):
+        """Run a failed, stuck or partly failed batch again; issued certificates are
+        skipped."""
+        batch = certificate_batches_visible_to(request.user).get(pk=pk)
+        batch = certificate_batch_resume(actor=request.user, batch=batch)
+        return Response(CertificateBatchSerializer(batch).data, status=202)
 
 
 @extend_schema(tags=["public"])
@@ -209,6 +281,3 @@ class CertificateVerify(APIView):
 
 def _public(check: CertificateCheck) -> dict:
     return {field: getattr(check, field) for field in VerificationSerializer().fields}
-
-
-# --- consistency checks and reductions ----------------------------------------------
