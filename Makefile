@@ -58,4 +58,4 @@ schema: install
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-location \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 #: Task statuses of a step that is still waiting to be done.
 OPEN_STATUSES: tuple[str, ...] = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+#: Steps that belong to one person (assigned when created). Every other step belongs to
+#: whoever the services allow; one of them taking it only says who is working on it, and
+#: another such person may take it over.
+PERSONAL_STEPS: frozenset[str] = frozenset({"expert_review", "consolidate"})
 
 
 def flow_class() -> type[AssessmentFlow]:
@@ -97,19 +101,29 @@ def _locked_task(
     return task
 
 
+def _take(task: Task, actor: User) -> Any:
+    """The task's activation, the task assigned to ``actor`` (taken over from another
+    holder unless the step is personal). Raises ``PermissionDenied`` when it cannot be
+    executed by ``actor``."""
+    activation = task.flow_task.activation_class(task)
+    if task.owner_id is None:
+        activation.assign(actor)
+    elif task.owner_id != actor.pk and task.flow_task.name not in PERSONAL_STEPS:
+        activation.reassign(actor)
+    if not task.flow_task.can_execute(actor, task):
+        raise PermissionDenied(_("This step belongs to someone else."))
+    return activation
+
+
 def task_claim(*, assessment: Assessment, actor: User, names: tuple[str, ...]) -> Task:
-    """Assign the open step to ``actor`` without completing it. Refuses a step
-    already assigned to someone else."""
+    """Assign the open step to ``actor`` without completing it (the service has checked
+    that ``actor`` may take it)."""
     pk = process_id(assessment)
     if pk is None:
         raise _wrong_step(assessment, names)
     with flow_class().lock(pk):
         task = _locked_task(pk, assessment, names, None)
-        activation = task.flow_task.activation_class(task)
-        if task.owner_id is None:
-            activation.assign(actor)
-        if not task.flow_task.can_execute(actor, task):
-            raise PermissionDenied(_("Someone else has taken this step."))
+        _take(task, actor)
     return task
 
 
@@ -125,18 +139,15 @@ def task_complete(
 
     Call inside the service's transaction, after the assessment row is locked. With
     ``own_task_only`` only a task assigned to ``actor`` qualifies (one expert's task
-    among the panel's). Raises ``WrongStep`` when no such step is open and
-    ``PermissionDenied`` when the step belongs to someone else."""
+    among the panel's). A step someone else took is taken over unless it is personal
+    (``PERSONAL_STEPS``). Raises ``WrongStep`` when no such step is open and
+    ``PermissionDenied`` when a personal step belongs to someone else."""
     pk = process_id(assessment)
     if pk is None:
         raise _wrong_step(assessment, names)
     with flow_class().lock(pk):
         task = _locked_task(pk, assessment, names, actor if own_task_only else None)
-        activation = task.flow_task.activation_class(task)
-        if task.owner_id is None:
-            activation.assign(actor)
-        if not task.flow_task.can_execute(actor, task):
-            raise PermissionDenied(_("Someone else has taken this step."))
+        activation = _take(task, actor)
         if task.status == STATUS.ASSIGNED:
             activation.start(None)
         if data:

@@ -157,6 +157,16 @@ urlpatterns = [
         notices.CertificateDetail.as_view(),
         name="certificate-detail",
     ),
+    path(
+        "certificates/<str:number>/download/",
+        notices.CertificateDownload.as_view(),
+        name="certificate-download",
+    ),
+    path(
+        "public/certificates/<str:number>/",
+        notices.CertificateVerify.as_view(),
+        name="certificate-verify",
+    ),
     path("checks/", notices.CheckList.as_view(), name="check-list"),
     path("checks/<int:pk>/", notices.CheckDetail.as_view(), name="check-detail"),
     path(

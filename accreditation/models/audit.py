@@ -7,6 +7,8 @@ class AuditEvent(models.Model):
     """One recorded change: who did what to which object, with before and after values.
 
     Rows are only ever inserted, through ``accreditation.services.audit.audit_record``.
+    Each row is chained to the one before it by ``prev_hash`` and ``hash`` (see
+    ``accreditation.audit_chain``); ``manage.py verify_audit`` checks the chain.
     """
 
     actor = models.ForeignKey(
@@ -36,6 +38,10 @@ class AuditEvent(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    prev_hash = models.CharField(
+        _("previous row's hash"), max_length=64, blank=True, editable=False
+    )
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]

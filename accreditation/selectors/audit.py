@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.db.models import QuerySet
 
+from accreditation import audit_chain
 from accreditation.models import Assessment, AuditEvent, User
 from accreditation.permissions import Action, require
 
@@ -20,3 +24,14 @@ def audit_events_by_user(*, viewer: User, user: User) -> QuerySet[AuditEvent]:
     administrators see anyone's. Raises ``PermissionDenied`` otherwise."""
     require(viewer, Action.HISTORY_VIEW, user)
     return AuditEvent.objects.filter(actor=user).order_by("-id")
+
+
+def audit_chain_rows(*, chunk_size: int = 5000) -> Iterator[dict[str, Any]]:
+    """Every audit row in id order with its hashes and hashed content, streamed (a
+    server-side cursor on PostgreSQL): memory stays constant however long the log.
+    For ``audit_chain.verify_chain``; no permission check (operators only)."""
+    return (
+        AuditEvent.objects.order_by("id")
+        .values("id", "prev_hash", "hash", *audit_chain.CONTENT_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )

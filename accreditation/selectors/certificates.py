@@ -19,14 +19,16 @@ import hmac
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.models import CertificateBatch, CertificateRecord, Recognition, User
-from accreditation.pdf.data import CertificateFields
-from accreditation.pdf.verification import ALPHABET, normalise_code, verify_code
+from accreditation.pdf.data import CertificateData, CertificateFields
+from accreditation.pdf.verification import ALPHABET, certificate_code, normalise_code, verify_code
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -254,4 +256,21 @@ def certificate_batch_progress(*, user: Any, batch_id: int) -> BatchProgress:
         done=batch.done,
         failed=batch.failed,
         errors=tuple(batch.errors),
+    )
+
+
+def certificate_document(*, record: CertificateRecord) -> CertificateData:
+    """Everything the certificate of ``record`` prints (with its recognition,
+    institution and cycle loaded): the signed fields, the verification code signed
+    with :func:`certificate_secret`, the QR link to the public verification page and
+    the record's status (a superseded or revoked copy is watermarked). Pure apart
+    from the reverse URL lookup."""
+    fields = certificate_fields(record)
+    base = str(getattr(settings, "ACCREDITATION", {}).get("PUBLIC_BASE_URL", "")).rstrip("/")
+    path = reverse("web:verify_code", args=[quote(record.number, safe="")])
+    return CertificateData(
+        fields=fields,
+        verification_code=certificate_code(fields, certificate_secret()),
+        verification_url=f"{base}{path}",
+        status=record.status,
     )

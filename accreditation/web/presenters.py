@@ -250,3 +250,36 @@ def result_view(result: ProvisionalResult, titles: dict[str, str]) -> ResultView
 def workspace_result(workspace: Workspace) -> ResultView:
     titles = {row.code: row.grade.item.title for row in workspace.rows}
     return result_view(workspace.result, titles)
+
+
+def autosave_texts(fields: dict[str, str]) -> dict[str, Any]:
+    """The autosave script's messages (``checklist.js``), with the labels of the
+    page's item fields for the conflict panel."""
+    return {
+        "saving": _("Saving…"),
+        "saved": _("Saved"),
+        "unsaved": _("Not saved yet"),
+        "needGrade": _("Choose a grade to save"),
+        "error": _("Not saved"),
+        "retry": _("Retry"),
+        "conflict": _("Someone else changed this item"),
+        "conflictText": _(
+            "%(name)s saved this item after you opened the page. Their values are "
+            "below; choose which to keep."
+        ),
+        "someone": _("Another user"),
+        "theirs": _("Use theirs"),
+        "mine": _("Keep mine"),
+        "fields": fields,
+        "empty": _("(empty)"),
+        "grades": {k: str(v) for k, v in GRADE_LABELS.items()},
+        "uploading": _("Uploading…"),
+        "uploaded": _("File attached"),
+        "remove": _("Remove"),
+        "removeConfirm": _("Remove this file from the item?"),
+        "session": _("Your session has ended; sign in again in another tab, then retry."),
+        "offline": _("No connection; your changes are kept and will be retried."),
+        "leave": _("Some changes are not saved yet."),
+        "waitSaves": _("Saving your last changes before submitting…"),
+        "restored": _("Unsaved changes from your last visit were restored."),
+    }

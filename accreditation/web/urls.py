@@ -1,8 +1,8 @@
 """URLs of the web pages, mounted at the site root under the ``web`` namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
-from accreditation.web.views import common, institution, public
+from accreditation.web.views import common, expert, institution, public, review
 
 app_name = "web"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     # Public
     path("verify/", public.verify_form, name="verify"),
     path("verify/<str:number>/", public.verify_code, name="verify_code"),
+    path("officer/", include("accreditation.web.urls_officer")),
     # Institution staff
     path("institution/", institution.institution_home, name="institution_home"),
     path(
@@ -57,5 +58,41 @@ urlpatterns = [
         "institution/assessments/<int:assessment_id>/submit/",
         institution.submit,
         name="submit",
+    ),
+    # County reviewers
+    path("review/", review.queue, name="review_queue"),
+    path(
+        "review/assessments/<int:assessment_id>/",
+        review.assessment_view,
+        name="review_assessment",
+    ),
+    path(
+        "review/assessments/<int:assessment_id>/claim/",
+        review.claim,
+        name="review_claim",
+    ),
+    path(
+        "review/assessments/<int:assessment_id>/decide/",
+        review.decide,
+        name="review_decide",
+    ),
+    # Experts
+    path("expert/", expert.tasks, name="expert_tasks"),
+    path("expert/assessments/<int:assessment_id>/", expert.scoring, name="expert_scoring"),
+    path(
+        "expert/assessments/<int:assessment_id>/summary/",
+        expert.scoring_summary,
+        name="expert_scoring_summary",
+    ),
+    path(
+        "expert/assessments/<int:assessment_id>/items/<str:item_code>/",
+        expert.grade_save,
+        name="expert_grade_save",
+    ),
+    path("expert/assessments/<int:assessment_id>/submit/", expert.submit, name="expert_submit"),
+    path(
+        "expert/assessments/<int:assessment_id>/consolidation/",
+        expert.consolidation,
+        name="expert_consolidation",
     ),
 ]

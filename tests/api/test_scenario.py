@@ -5,13 +5,17 @@ progress and provisional result and submits; the county returns it with a commen
 institution corrects it and submits again; the county forwards it; the province assigns
 a panel; the experts grade independently; the lead consolidates; the province decides,
 publishes the notice and closes it; the institution finds its recognition and
-certificate."""
+downloads its certificate; anyone verifies it, without signing in, with the code
+printed on it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 from django.utils import timezone
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from tests import files
@@ -278,3 +282,14 @@ def test_institution_from_first_sign_in_to_a_certificate(world, experts):
     number = recognitions[0]["certificates"][0]["number"]
     certificate = ok(staff.get(f"/api/v1/certificates/{number}/"))
     assert (certificate["status"], certificate["version"]) == ("valid", 1)
+
+    # --- anyone verifies the certificate with the code printed on it -----------------
+    pdf = staff.get(f"/api/v1/certificates/{number}/download/")
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    printed = re.search(r"验\s*证\s*码：\s*([0-9A-Z-]+)", text).group(1)
+    verified = ok(APIClient().get(f"/api/v1/public/certificates/{number}/?code={printed}"))
+    assert (verified["status"], verified["code_matches"]) == ("valid", True)
+    assert verified["institution_name"] == "河口县新桥镇卫生院"
+    forged = ok(APIClient().get(f"/api/v1/public/certificates/{number}/?code=AAAA-BBBB"))
+    assert forged["code_matches"] is False

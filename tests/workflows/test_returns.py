@@ -141,3 +141,20 @@ def test_resubmit_is_refused_unless_returned(world):
     submitted(world.assessment_a, world.staff_a)
     with pytest.raises(InvalidTransition):
         assessment_resubmit(actor=world.staff_a, assessment=world.assessment_a)
+
+
+def test_another_county_reviewer_can_take_over_a_claimed_review(world):
+    from viewflow.workflow.models import Task
+
+    from accreditation.services.reviews import county_review_start
+    from tests.factories import CountyReviewerFactory
+
+    a = world.assessment_a
+    submitted(a, world.staff_a)
+    county_review_start(actor=world.reviewer_a, assessment=a)
+    colleague = CountyReviewerFactory(username="reviewer_a2", region=world.county_a)
+    county_review_forward(actor=colleague, assessment=a)
+    task = Task.objects.get(
+        process__assessmentprocess__assessment=a, flow_task_type="HUMAN", status="DONE"
+    )
+    assert (task.owner, fresh(a).status) == (colleague, "expert_review")

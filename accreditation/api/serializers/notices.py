@@ -287,3 +287,36 @@ class OverdueSerializer(serializers.Serializer):
 
 class OverdueQuerySerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+
+
+class VerificationQuerySerializer(serializers.Serializer):
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="The verification code printed on the certificate (optional).",
+    )
+
+
+class VerificationSerializer(serializers.Serializer):
+    """What a certificate number proves: only what the certificate prints, and its
+    state today."""
+
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=["valid", "expired", "revoked", "superseded"])
+    institution_name = serializers.CharField()
+    institution_licence = serializers.CharField()
+    region_name = serializers.CharField()
+    level = serializers.ChoiceField(choices=Level.choices)
+    cycle_year = serializers.IntegerField()
+    issuing_body = serializers.CharField()
+    issue_date = serializers.DateField()
+    valid_until = serializers.DateField()
+    version = serializers.IntegerField()
+    checked_on = serializers.DateField()
+    revoked_on = serializers.DateField(allow_null=True)
+    revocation_reason = serializers.CharField(allow_blank=True)
+    superseded_by = serializers.CharField(allow_blank=True)
+    code_matches = serializers.BooleanField(
+        allow_null=True, help_text="Null without a code; else whether it is this certificate's."
+    )

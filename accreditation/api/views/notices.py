@@ -4,9 +4,14 @@ look-backs; consistency checks and reductions (核减); overdue assessments."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accreditation.api import filters
@@ -29,8 +34,11 @@ from accreditation.api.serializers.notices import (
     ReductionSerializer,
     RescoreSerializer,
     SampleSerializer,
+    VerificationQuerySerializer,
+    VerificationSerializer,
 )
 from accreditation.api.views.base import referenced, validated
+from accreditation.conf import setting
 from accreditation.models import (
     CertificateRecord,
     ConsistencyCheck,
@@ -41,6 +49,7 @@ from accreditation.models import (
     Recognition,
     Reduction,
 )
+from accreditation.pdf import render_certificate
 from accreditation.selectors import (
     assessments_visible_to,
     certificates_visible_to,
@@ -51,6 +60,11 @@ from accreditation.selectors import (
     objections_visible_to,
     recognitions_visible_to,
     reductions_visible_to,
+)
+from accreditation.selectors.certificates import (
+    CertificateCheck,
+    certificate_document,
+    certificate_lookup,
 )
 from accreditation.selectors.deadlines import overdue_assessments
 from accreditation.services.consistency import (
@@ -65,6 +79,7 @@ from accreditation.services.notices import (
     public_notice_open,
 )
 from accreditation.services.reductions import ReductionItem, lookback_record, reduction_apply
+from accreditation.web.throttle import allow
 
 # --- public notices -------------------------------------------------------------------
 
@@ -293,6 +308,73 @@ class CertificateDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return certificates_visible_to(self.request.user).select_related("issued_by", "supersedes")
+
+
+@extend_schema(tags=["recognitions"])
+class CertificateDownload(APIView):
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The certificate as PDF."
+            )
+        }
+    )
+    def get(self, request, number: str):
+        """The certificate PDF (the stored file once one is kept; otherwise rendered
+        from the record, deterministically). Superseded and revoked copies carry a
+        watermark."""
+        record = (
+            certificates_visible_to(request.user)
+            .select_related("recognition__institution", "recognition__cycle")
+            .get(number=number)
+        )
+        if record.file:
+            return FileResponse(
+                record.file.open("rb"),
+                as_attachment=True,
+                filename=f"{record.number}.pdf",
+                content_type="application/pdf",
+            )
+        content = render_certificate(certificate_document(record=record))
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{record.number}.pdf"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is the file whatever the Accept header; errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+
+@extend_schema(tags=["public"])
+class CertificateVerify(APIView):
+    """Public, no sign-in: what a certificate number (from the QR code or typed)
+    proves, and with ``?code=`` whether the printed verification code belongs to it.
+    An unknown number answers 404. Code checks share the verification page's limit per
+    address (``VERIFY_CODE_CHECKS_PER_HOUR``); past it, 429."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "verification"
+
+    @extend_schema(parameters=[VerificationQuerySerializer], responses=VerificationSerializer)
+    def get(self, request, number: str):
+        query = validated(VerificationQuerySerializer, request.query_params)
+        code = query.get("code", "")
+        if code and not allow(
+            request._request,
+            scope="verify-code",
+            limit=int(setting("VERIFY_CODE_CHECKS_PER_HOUR")),
+        ):
+            raise Throttled()
+        check = certificate_lookup(number=number, code=code)
+        if check is None:
+            raise NotFound
+        return Response(VerificationSerializer(_public(check)).data)
+
+
+def _public(check: CertificateCheck) -> dict:
+    return {field: getattr(check, field) for field in VerificationSerializer().fields}
 
 
 # --- consistency checks and reductions ----------------------------------------------

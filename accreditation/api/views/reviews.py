@@ -43,6 +43,7 @@ from accreditation.models import (
     ReviewRound,
     User,
 )
+from accreditation.permissions import Action, require
 from accreditation.selectors import assessments_visible_to, experts_visible_to
 from accreditation.selectors.review_lists import (
     consolidation_for,
@@ -158,6 +159,9 @@ class Panel(AssessmentScoped, generics.ListAPIView):
         ``details.conflicts``."""
         assessment = self.get_assessment()
         data = validated(PanelAssignSerializer, request.data)
+        # Before resolving the experts: a caller who may not assign sees none of them,
+        # and should hear 403, not "expert not found".
+        require(request.user, Action.PANEL_ASSIGN, assessment)
         experts = experts_visible_to(request.user)
         assignments = panel_assign(
             actor=request.user,

@@ -1,4 +1,8 @@
-/* The self-assessment checklist: autosave per item with optimistic concurrency.
+/* Autosave per item with optimistic concurrency, for the self-assessment checklist
+ * and the expert's scoring page. The page's #workspace names the item fields
+ * (data-fields, JSON); "grade" is a radio group, "evidence_checked" a checkbox group,
+ * the others text fields. With data-require-grade="1" nothing is sent before a grade
+ * is chosen (the values are still kept).
  *
  * Every change is saved through the item's JSON endpoint with the version the values
  * were edited from. One request per item is in flight at a time; changes made
@@ -16,7 +20,10 @@
   var T = JSON.parse(document.getElementById("checklist-i18n").textContent);
   var csrf = workspace.querySelector("input[name=csrfmiddlewaretoken]").value;
   var editable = workspace.dataset.editable === "1";
-  var storagePrefix = "checklist:" + workspace.dataset.assessment + ":";
+  var storagePrefix =
+    (workspace.dataset.storage || "checklist") + ":" + workspace.dataset.assessment + ":";
+  var FIELDS = JSON.parse(workspace.dataset.fields || '["grade","na_reason","metric_value","note"]');
+  var requireGrade = workspace.dataset.requireGrade === "1";
   var controllers = [];
   var byCode = {};
 
@@ -34,23 +41,39 @@
 
   function normalise(values) {
     var grade = values.grade || "";
-    return {
-      grade: grade,
-      na_reason: grade === "NA" ? String(values.na_reason || "").trim() : "",
-      metric_value: canonicalNumber(values.metric_value),
-      note: String(values.note || "").trim(),
-    };
+    var out = {};
+    FIELDS.forEach(function (name) {
+      var v = values[name];
+      if (name === "grade") out.grade = grade;
+      else if (name === "na_reason") out.na_reason = grade === "NA" ? String(v || "").trim() : "";
+      else if (name === "metric_value") out.metric_value = canonicalNumber(v);
+      else if (name === "evidence_checked")
+        out.evidence_checked = (v || [])
+          .map(Number)
+          .sort(function (p, q) {
+            return p - q;
+          })
+          .join(",");
+      else out[name] = String(v == null ? "" : v).trim();
+    });
+    return out;
   }
 
   function same(a, b) {
     var x = normalise(a);
     var y = normalise(b);
-    return (
-      x.grade === y.grade &&
-      x.na_reason === y.na_reason &&
-      x.metric_value === y.metric_value &&
-      x.note === y.note
-    );
+    return FIELDS.every(function (name) {
+      return x[name] === y[name];
+    });
+  }
+
+  function pick(item) {
+    var out = {};
+    FIELDS.forEach(function (name) {
+      var v = item[name];
+      out[name] = name === "evidence_checked" ? (v || []).slice() : v == null ? "" : v;
+    });
+    return out;
   }
 
   function storage(action, code, value) {
@@ -155,29 +178,44 @@
   };
 
   Item.prototype.values = function () {
-    var checked = this.el.querySelector('input[data-field="grade"]:checked');
-    var na = this.field("na_reason");
-    var metric = this.field("metric_value");
-    var note = this.field("note");
-    return {
-      grade: checked ? checked.value : "",
-      na_reason: na ? na.value : "",
-      metric_value: metric ? metric.value : "",
-      note: note ? note.value : "",
-    };
+    var self = this;
+    var out = {};
+    FIELDS.forEach(function (name) {
+      if (name === "grade") {
+        var checked = self.el.querySelector('input[data-field="grade"]:checked');
+        out.grade = checked ? checked.value : "";
+      } else if (name === "evidence_checked") {
+        out.evidence_checked = Array.prototype.map.call(
+          self.el.querySelectorAll('input[data-field="evidence_checked"]:checked'),
+          function (box) {
+            return Number(box.value);
+          }
+        );
+      } else {
+        var input = self.field(name);
+        out[name] = input ? input.value : "";
+      }
+    });
+    return out;
   };
 
   Item.prototype.setValues = function (values) {
+    var self = this;
     var grade = values.grade || "";
     this.el.querySelectorAll('input[data-field="grade"]').forEach(function (radio) {
       radio.checked = radio.value === grade;
     });
-    var na = this.field("na_reason");
-    var metric = this.field("metric_value");
-    var note = this.field("note");
-    if (na) na.value = values.na_reason || "";
-    if (metric) metric.value = canonicalNumber(values.metric_value);
-    if (note) note.value = values.note || "";
+    var checked = (values.evidence_checked || []).map(Number);
+    this.el.querySelectorAll('input[data-field="evidence_checked"]').forEach(function (box) {
+      box.checked = checked.indexOf(Number(box.value)) >= 0;
+    });
+    FIELDS.forEach(function (name) {
+      if (name === "grade" || name === "evidence_checked") return;
+      var input = self.field(name);
+      if (!input) return;
+      input.value =
+        name === "metric_value" ? canonicalNumber(values[name]) : values[name] || "";
+    });
     this.showNa();
   };
 
@@ -225,7 +263,13 @@
         }
       });
     });
-    ["na_reason", "metric_value", "note"].forEach(function (name) {
+    this.el.querySelectorAll('input[data-field="evidence_checked"]').forEach(function (box) {
+      box.addEventListener("change", function () {
+        self.changed(0);
+      });
+    });
+    FIELDS.forEach(function (name) {
+      if (name === "grade" || name === "evidence_checked") return;
       var input = self.field(name);
       if (!input) return;
       input.addEventListener("input", function () {
@@ -277,16 +321,14 @@
       if (this.el.dataset.state && this.el.dataset.state !== "saved") this.setState("saved", T.saved);
       return;
     }
+    if (requireGrade && !sent.grade) {
+      this.setState("pending", T.needGrade);
+      return;
+    }
     this.inFlight = true;
     this.failed = false;
     this.setState("saving", T.saving);
-    var body = {
-      grade: sent.grade,
-      na_reason: sent.na_reason,
-      metric_value: sent.metric_value,
-      note: sent.note,
-      version: this.version,
-    };
+    var body = Object.assign(pick(sent), { version: this.version });
     post(this.url, body, true)
       .then(function (result) {
         self.inFlight = false;
@@ -326,12 +368,7 @@
   Item.prototype.accept = function (item) {
     this.version = item.version;
     this.el.dataset.version = String(item.version);
-    this.saved = {
-      grade: item.grade,
-      na_reason: item.na_reason,
-      metric_value: item.metric_value == null ? "" : item.metric_value,
-      note: item.note,
-    };
+    this.saved = pick(item);
     this.el.dataset.grade = item.grade;
   };
 
@@ -357,28 +394,29 @@
     thead.appendChild(head);
     table.appendChild(thead);
     var tbody = element("tbody");
-    var theirs = {
-      grade: current.grade,
-      na_reason: current.na_reason,
-      metric_value: current.metric_value == null ? "" : current.metric_value,
-      note: current.note,
-    };
-    var rows = [
-      ["grade", T.grade],
-      ["na_reason", T.naReason],
-      ["metric_value", T.metric],
-      ["note", T.note],
-    ];
+    var theirs = pick(current);
     var a = normalise(theirs);
     var b = normalise(mine);
-    rows.forEach(function (pair) {
-      var key = pair[0];
+    var fileNames = {};
+    self.el.querySelectorAll('input[data-field="evidence_checked"]').forEach(function (box) {
+      fileNames[box.value] = box.dataset.name || box.value;
+    });
+    FIELDS.forEach(function (key) {
       if (key !== "grade" && !a[key] && !b[key]) return;
       var tr = element("tr");
       if (a[key] !== b[key]) tr.className = "conflict__differs";
-      tr.appendChild(element("th", null, pair[1]));
+      tr.appendChild(element("th", null, (T.fields && T.fields[key]) || key));
       var show = function (v) {
-        if (key === "grade") return T.grades[v] || v;
+        if (key === "grade") return T.grades[v] || v || T.empty;
+        if (key === "evidence_checked")
+          return v
+            ? v
+                .split(",")
+                .map(function (id) {
+                  return fileNames[id] || id;
+                })
+                .join("、")
+            : T.empty;
         return v === "" ? T.empty : v;
       };
       tr.appendChild(element("td", "conflict__theirs", show(a[key])));

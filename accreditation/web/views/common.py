@@ -14,7 +14,11 @@ from accreditation.web.access import assessment_or_404
 
 Role = User.Role
 #: Roles with a start page of their own; the others see the home page.
-START_PAGES: dict[str, str] = {Role.INSTITUTION_STAFF: "web:institution_home"}
+START_PAGES: dict[str, str] = {
+    Role.INSTITUTION_STAFF: "web:institution_home",
+    Role.COUNTY_REVIEWER: "web:review_queue",
+    Role.EXPERT: "web:expert_tasks",
+}
 HOME_LIST_LIMIT = 50
 
 

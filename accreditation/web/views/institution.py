@@ -52,38 +52,18 @@ from accreditation.web.forms import EvidenceUploadForm, ItemValuesForm, TargetLe
 from accreditation.web.presenters import (
     GRADE_CHOICES,
     GRADE_LABELS,
+    autosave_texts,
     checklist_chapters,
     level_label,
     result_view,
     workspace_result,
 )
+from accreditation.web.responses import json_error, json_refusal
 
 STAFF = User.Role.INSTITUTION_STAFF
 
 
 # --- JSON helpers -------------------------------------------------------------------
-
-
-def _error(code: str, message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"code": code, "message": str(message), **extra}, status=status)
-
-
-def _refusal(exc: Exception) -> JsonResponse:
-    """The services' refusals as JSON responses."""
-    if isinstance(exc, ValidationError):
-        errors = (
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-            if hasattr(exc, "error_dict")
-            else {"__all__": [str(m) for m in exc.messages]}
-        )
-        message = " ".join(m for msgs in errors.values() for m in msgs)
-        return _error("invalid", message, 400, errors=errors)
-    if isinstance(exc, PermissionDenied):
-        return _error("permission_denied", _("You are not allowed to do this."), 403)
-    if isinstance(exc, DomainError):
-        status = 400 if exc.code == "evidence_rejected" else 409
-        return JsonResponse(exc.as_dict(), status=status)
-    raise exc
 
 
 def _attachment_json(assessment: Assessment, info: AttachmentInfo) -> dict[str, Any]:
@@ -204,36 +184,14 @@ def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, 
             levels=list(workspace.levels),
         ),
         "header_scope": assessment.institution.name,
-        "i18n": {
-            "saving": _("Saving…"),
-            "saved": _("Saved"),
-            "unsaved": _("Not saved yet"),
-            "error": _("Not saved"),
-            "retry": _("Retry"),
-            "conflict": _("Someone else changed this item"),
-            "conflictText": _(
-                "%(name)s saved this item after you opened the page. Their values are "
-                "below; choose which to keep."
-            ),
-            "someone": _("Another user"),
-            "theirs": _("Use theirs"),
-            "mine": _("Keep mine"),
-            "grade": _("Grade"),
-            "naReason": _("Reason for not applicable"),
-            "metric": _("Metric value"),
-            "note": _("Note"),
-            "empty": _("(empty)"),
-            "grades": {k: str(v) for k, v in GRADE_LABELS.items()},
-            "uploading": _("Uploading…"),
-            "uploaded": _("File attached"),
-            "remove": _("Remove"),
-            "removeConfirm": _("Remove this file from the item?"),
-            "session": _("Your session has ended; sign in again in another tab, then retry."),
-            "offline": _("No connection; your changes are kept and will be retried."),
-            "leave": _("Some changes are not saved yet."),
-            "waitSaves": _("Saving your last changes before submitting…"),
-            "restored": _("Unsaved changes from your last visit were restored."),
-        },
+        "i18n": autosave_texts(
+            {
+                "grade": _("Grade"),
+                "na_reason": _("Reason for not applicable"),
+                "metric_value": _("Metric value"),
+                "note": _("Note"),
+            }
+        ),
     }
 
 
@@ -273,7 +231,7 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
     assessment = assessment_or_404(request, assessment_id)
     form = ItemValuesForm.from_body(request.body)
     if not form.is_valid():
-        return _error(
+        return json_error(
             "invalid",
             _("The request is malformed."),
             400,
@@ -305,7 +263,7 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
             )
         return JsonResponse({**exc.as_dict(), "current": current}, status=409)
     except (ValidationError, PermissionDenied, DomainError) as exc:
-        return _refusal(exc)
+        return json_refusal(exc)
     return JsonResponse({"item": row.values()})
 
 
@@ -316,7 +274,7 @@ def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonRespon
     assessment = assessment_or_404(request, assessment_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _error("invalid", _("Choose a file."), 400)
+        return json_error("invalid", _("Choose a file."), 400)
     upload = form.cleaned_data["file"]
     code = form.cleaned_data["item"]
     try:
@@ -328,7 +286,7 @@ def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonRespon
             filename=upload.name,
         )
     except (ValidationError, PermissionDenied, DomainError) as exc:
-        return _refusal(exc)
+        return json_refusal(exc)
     return _item_attachments(assessment, code)
 
 
@@ -347,11 +305,11 @@ def evidence_detach_view(
     assessment = assessment_or_404(request, assessment_id)
     attachment = EvidenceAttachment.objects.filter(pk=attachment_id, assessment=assessment).first()
     if attachment is None:
-        return _error("not_found", _("No such file."), 404)
+        return json_error("not_found", _("No such file."), 404)
     try:
         evidence_detach(actor=request.user, attachment=attachment)
     except (PermissionDenied, DomainError) as exc:
-        return _refusal(exc)
+        return json_refusal(exc)
     return _item_attachments(assessment, attachment.item_code)
 
 

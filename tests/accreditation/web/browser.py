@@ -37,3 +37,12 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
+
+
+def console_errors(page) -> list[str]:
+    """Collects the page's console errors (a CSP violation is one) into the returned
+    list as they happen."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors

@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 
 from accreditation.models import Assessment, EvidenceAttachment, ItemGrade
 from tests.accreditation.conftest import World
-from tests.accreditation.web.browser import DESKTOP, TABLET, screenshot, sign_in
+from tests.accreditation.web.browser import (
+    DESKTOP,
+    TABLET,
+    console_errors,
+    screenshot,
+    sign_in,
+)
 from tests.files import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,6 +43,7 @@ def test_clinic_fills_meets_a_conflict_and_submits(chromium, live_server, world:
     base = live_server.url
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
+    errors = console_errors(page)
 
     # Sign in through the real form; staff land on their institution's page.
     sign_in(page, base, "staff_a")
@@ -124,4 +131,7 @@ def test_clinic_fills_meets_a_conflict_and_submits(chromium, live_server, world:
     expect(page.locator("#assessment-status")).to_have_text("已提交")
     screenshot(page, "07-institution-submitted")
     assert Assessment.objects.get(pk=world.assessment_a.pk).status == "submitted"
+    # The 409 of the conflict and the 422 of the problems page are expected answers.
+    unexpected = [e for e in errors if "409" not in e and "422" not in e]
+    assert unexpected == []
     context.close()

@@ -1,0 +1,318 @@
+"""Experts: their tasks, the scoring page (criteria, the self-grade and the evidence
+beside their own grade and finding, autosaved), submission, and the panel lead's
+consolidation with the disagreements first."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accreditation.errors import ConflictError, DomainError, IncompleteError
+from accreditation.models import Assessment, ExpertAssignment, User
+from accreditation.selectors.reviews import consolidation_rows, expert_grades_for
+from accreditation.selectors.workspace import assessment_workspace
+from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
+from accreditation.services.experts import expert_grade_save, expert_review_submit
+from accreditation.web.access import assessment_or_404, json_role_required, role_required
+from accreditation.web.presenters import (
+    GRADE_CHOICES,
+    GRADE_LABELS,
+    autosave_texts,
+    checklist_chapters,
+    grade_label,
+    level_label,
+)
+from accreditation.web.responses import json_refusal
+from workflows.selectors import task_inbox
+
+EXPERT = User.Role.EXPERT
+Status = Assessment.Status
+Role = ExpertAssignment.Role
+
+
+@require_GET
+@role_required(EXPERT)
+def tasks(request: HttpRequest) -> HttpResponse:
+    """The expert's open steps (grading, consolidating) and every assignment."""
+    open_steps = [
+        {"row": row, "target": level_label(row.target_level)}
+        for row in task_inbox(user=request.user)
+    ]
+    assignments = list(
+        ExpertAssignment.objects.filter(expert=request.user)
+        .select_related("assessment__institution", "assessment__cycle")
+        .order_by("-assessment__cycle__year", "assessment__institution__name")
+    )
+    return render(
+        request, "web/expert/tasks.html", {"open_steps": open_steps, "assignments": assignments}
+    )
+
+
+def _own_and_others(request: HttpRequest, assessment: Assessment) -> tuple[Any, list]:
+    reviews = expert_grades_for(viewer=request.user, assessment=assessment)
+    own = next((r for r in reviews if r.expert_id == request.user.pk), None)
+    others = [r for r in reviews if r.expert_id != request.user.pk]
+    return own, others
+
+
+def _summary_context(assessment: Assessment, own: Any, total: int) -> dict[str, Any]:
+    graded = sum(1 for g in (own.grades.values() if own else ()) if g.grade)
+    return {"assessment": assessment, "graded": graded, "total": total, "own": own}
+
+
+@require_GET
+@role_required(EXPERT)
+def scoring(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Every item with its criteria, the institution's self-grade, notes and evidence
+    beside the expert's own grade, finding, on-site note and the evidence checked.
+    Editable while the expert's grading step is open; afterwards the other experts'
+    grades show too."""
+    assessment = assessment_or_404(request, assessment_id)
+    own, others = _own_and_others(request, assessment)
+    workspace = assessment_workspace(assessment=assessment)
+    assignment = ExpertAssignment.objects.get(assessment=assessment, expert=request.user)
+    editable = assessment.status == Status.EXPERT_REVIEW and not (own and own.submitted)
+    names = dict(
+        User.objects.filter(pk__in=[r.expert_id for r in others]).values_list("pk", "username")
+    )
+    own_grades = own.grades if own else {}
+    chapters = checklist_chapters(workspace)
+    for chapter in chapters:
+        for section in chapter.sections:
+            section.items = [
+                {
+                    "entry": entry,
+                    "own": own_grades.get(entry.code),
+                    "checked": set(own_grades[entry.code].evidence_checked)
+                    if entry.code in own_grades
+                    else set(),
+                    "others": [
+                        (names.get(r.expert_id, ""), grade_label(r.grades[entry.code].grade))
+                        for r in others
+                        if entry.code in r.grades
+                    ],
+                }
+                for entry in section.items
+            ]
+    context = {
+        "assessment": assessment,
+        "chapters": chapters,
+        "others": others,
+        "editable": editable,
+        "is_lead": assignment.role == Role.LEAD,
+        "grade_choices": [(value, GRADE_LABELS[value]) for value in GRADE_CHOICES],
+        "grade_labels": GRADE_LABELS,
+        "i18n": autosave_texts(
+            {
+                "grade": _("Your grade"),
+                "finding": _("Finding"),
+                "onsite_note": _("On-site note"),
+                "evidence_checked": _("Evidence checked"),
+            }
+        ),
+        **_summary_context(assessment, own, len(workspace.rows)),
+    }
+    return render(request, "web/expert/scoring.html", context)
+
+
+@require_GET
+@json_role_required(EXPERT)
+def scoring_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
+    assessment = assessment_or_404(request, assessment_id)
+    own, _others = _own_and_others(request, assessment)
+    total = assessment.grades.count()
+    html = render_to_string(
+        "web/expert/_summary.html", _summary_context(assessment, own, total), request=request
+    )
+    return JsonResponse({"html": html, "progress": {"chapters": []}})
+
+
+@require_POST
+@json_role_required(EXPERT)
+def grade_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
+    """Autosave the expert's grade of one item (JSON: grade, finding, onsite_note,
+    evidence_checked, version); 409 with the stored values on a stale version."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError
+        version = int(data.get("version"))
+        checked = [int(pk) for pk in data.get("evidence_checked") or []]
+    except (TypeError, ValueError):
+        return JsonResponse(
+            {"code": "invalid", "message": _("The request is malformed.")}, status=400
+        )
+    try:
+        row = expert_grade_save(
+            actor=request.user,
+            assessment=assessment,
+            item_code=item_code,
+            grade=str(data.get("grade") or ""),
+            finding=str(data.get("finding") or ""),
+            onsite_note=str(data.get("onsite_note") or ""),
+            evidence_checked=checked,
+            expected_version=version,
+        )
+    except ConflictError as exc:
+        current = {
+            **exc.current,
+            "updated_by": request.user.get_full_name() or request.user.get_username(),
+        }
+        return JsonResponse({**exc.as_dict(), "current": current}, status=409)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return json_refusal(exc)
+    return JsonResponse(
+        {
+            "item": {
+                "item": row.item_code,
+                "grade": row.grade,
+                "finding": row.finding,
+                "onsite_note": row.onsite_note,
+                "evidence_checked": list(row.evidence_checked),
+                "version": row.version,
+                "updated_at": timezone.localtime(row.updated_at).isoformat()
+                if row.updated_at
+                else "",
+            }
+        }
+    )
+
+
+@require_POST
+@role_required(EXPERT)
+def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Submit the expert's review; every ungraded item is listed at once."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        expert_review_submit(actor=request.user, assessment=assessment)
+    except IncompleteError as exc:
+        return render(
+            request,
+            "web/institution/submit_problems.html",
+            {
+                "assessment": assessment,
+                "problems": exc.problems,
+                "back_url": reverse("web:expert_scoring", args=[assessment.pk]),
+                "heading": _("Your review is not complete"),
+            },
+            status=422,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:expert_scoring", assessment.pk)
+    messages.success(request, _("Your review is submitted."))
+    return redirect("web:expert_tasks")
+
+
+def _consolidation_page(
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    typed: dict[str, tuple[str, str]] | None = None,
+    errors: dict[str, str] | None = None,
+    problems: list | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = consolidation_rows(viewer=request.user, assessment=assessment)
+    titles = dict(assessment.grades.values_list("item_code", "item__title"))
+    expert_ids = sorted({int(pk) for row in rows for pk in row.expert_grades})
+    names = dict(User.objects.filter(pk__in=expert_ids).values_list("pk", "username"))
+    typed = typed or {}
+    lines = []
+    for row in rows:
+        final, reason = typed.get(row.item_code, (row.final_grade, row.reason))
+        lines.append(
+            {
+                "row": row,
+                "title": titles.get(row.item_code, ""),
+                "self": grade_label(row.self_grade) if row.self_grade else "—",
+                "experts": [
+                    (names.get(int(pk), pk), grade_label(grade))
+                    for pk, grade in sorted(row.expert_grades.items(), key=lambda kv: int(kv[0]))
+                ],
+                "majority": grade_label(row.majority_grade) if row.majority_grade else "—",
+                "final": final,
+                "reason": reason,
+                "error": (errors or {}).get(row.item_code, ""),
+            }
+        )
+    editable = (
+        assessment.status == Status.CONSOLIDATION
+        and ExpertAssignment.objects.filter(
+            assessment=assessment, expert=request.user, role=Role.LEAD
+        ).exists()
+    )
+    return render(
+        request,
+        "web/expert/consolidation.html",
+        {
+            "assessment": assessment,
+            "lines": lines,
+            "disagreements": sum(1 for row in rows if row.disagreement),
+            "editable": editable,
+            "grade_choices": [(value, GRADE_LABELS[value]) for value in GRADE_CHOICES],
+            "problems": problems or [],
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(EXPERT)
+def consolidation(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """The lead's worksheet, disagreements first: the self-grade, each expert's grade
+    and the majority beside the final grade and its reason. POST saves the changed
+    rows; with ``complete`` it then finishes the consolidation."""
+    assessment = assessment_or_404(request, assessment_id)
+    if request.method == "GET":
+        return _consolidation_page(request, assessment)
+    rows = {r.item_code: r for r in consolidation_rows(viewer=request.user, assessment=assessment)}
+    typed: dict[str, tuple[str, str]] = {}
+    errors: dict[str, str] = {}
+    for code, row in rows.items():
+        final = request.POST.get(f"final-{code}", row.final_grade)
+        reason = (request.POST.get(f"reason-{code}", row.reason) or "").strip()
+        typed[code] = (final, reason)
+        if (final, reason) == (row.final_grade, row.reason) or not final:
+            continue
+        try:
+            consolidation_grade_set(
+                actor=request.user,
+                assessment=assessment,
+                item_code=code,
+                final_grade=final,
+                reason=reason,
+            )
+        except ValidationError as exc:
+            errors[code] = " ".join(str(m) for m in exc.messages)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("web:expert_consolidation", assessment.pk)
+    if errors:
+        return _consolidation_page(request, assessment, typed=typed, errors=errors, status=400)
+    if "complete" not in request.POST:
+        messages.success(request, _("The final grades are saved."))
+        return redirect("web:expert_consolidation", assessment.pk)
+    try:
+        consolidation_complete(actor=request.user, assessment=assessment)
+    except IncompleteError as exc:
+        return _consolidation_page(request, assessment, problems=exc.problems, status=422)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:expert_consolidation", assessment.pk)
+    messages.success(request, _("The consolidation is complete; the commission decides next."))
+    return redirect("web:expert_tasks")

@@ -1,0 +1,141 @@
+"""The region dashboard: assessments by status and level per child region, progress
+against the policy targets as server-drawn charts, the work waiting and the overdue
+list."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accreditation.models import Assessment, Region, Stage
+from accreditation.selectors.deadlines import overdue_assessments
+from accreditation.selectors.officer import (
+    NATIONAL_TARGETS,
+    ZONE_TARGETS,
+    OfficerDashboard,
+    RegionProgress,
+    officer_dashboard,
+    officer_region_or_none,
+)
+from accreditation.web.charts import Bar, TargetLine, bar_chart, count_text, percent_text
+from accreditation.web.views.officer.common import officer_required
+from standards.models import Level
+from workflows.selectors import task_inbox
+
+ZONE_LABELS = {
+    "east": gettext_lazy("Eastern provinces"),
+    "central": gettext_lazy("Central provinces"),
+    "west": gettext_lazy("Western provinces"),
+}
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
+def _charts(data: OfficerDashboard) -> dict[str, str]:
+    rows = [r for r in data.rows if r.institutions]
+    standard = bar_chart(
+        [Bar(r.name, r.standard_ratio or 0.0, f"{r.at_standard}/{r.institutions}") for r in rows],
+        title=_("Institutions at a standard (basic or recommended)"),
+        targets=[TargetLine(NATIONAL_TARGETS["standard"], _("National target"))],
+        axis_label=_("Share of institutions"),
+        chart_id="chart-standard",
+    )
+    recommended = bar_chart(
+        [
+            Bar(
+                r.name,
+                r.recommended_ratio or 0.0,
+                f"{r.recognised['recommended']}/{r.institutions}",
+            )
+            for r in rows
+        ],
+        title=_("Institutions at the recommended standard"),
+        targets=[TargetLine(NATIONAL_TARGETS["recommended"], _("National target"))],
+        axis_label=_("Share of institutions"),
+        chart_id="chart-recommended",
+    )
+    assessments = bar_chart(
+        [Bar(r.name, float(r.assessments)) for r in data.rows],
+        title=_("Assessments this year"),
+        value_text=count_text,
+        axis_label=_("Assessments"),
+        chart_id="chart-assessments",
+    )
+    # Every text in the markup is escaped by the chart module.
+    return {
+        "standard": mark_safe(standard),
+        "recommended": mark_safe(recommended),
+        "assessments": mark_safe(assessments),
+    }
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else percent_text(value)
+
+
+def _table_row(
+    row: RegionProgress, statuses: list, levels: list, *, link: bool, direct: bool = False
+) -> dict[str, Any]:
+    return {
+        "row": row,
+        "link": link,
+        "direct": direct,
+        "statuses": [row.by_status[s.value] for s in statuses],
+        "levels": [row.recognised[lv.value] for lv in levels],
+        "standard": _ratio(row.standard_ratio),
+        "recommended": _ratio(row.recommended_ratio),
+        "standard_below": row.standard_ratio is not None
+        and row.standard_ratio < NATIONAL_TARGETS["standard"],
+        "recommended_below": row.recommended_ratio is not None
+        and row.recommended_ratio < NATIONAL_TARGETS["recommended"],
+    }
+
+
+@require_GET
+@officer_required
+def dashboard(request: HttpRequest, region_id: int | None = None) -> HttpResponse:
+    """The officer's region (or a region below it) at a glance. The work lists and the
+    overdue list are the officer's own, shown on their region's page."""
+    try:
+        region = officer_region_or_none(viewer=request.user, region_id=region_id)
+    except Region.DoesNotExist:
+        raise Http404(_("No such region.")) from None
+    data = officer_dashboard(viewer=request.user, region=region, year=_year(request))
+    statuses = [s for s in Assessment.Status if data.totals.by_status[s.value]]
+    levels = list(Level)
+    drill_down = bool(data.rows) and (region is None or region.level != Region.Level.COUNTY)
+    table = [_table_row(row, statuses, levels, link=drill_down) for row in data.rows]
+    if data.direct:
+        table.append(_table_row(data.direct, statuses, levels, link=False, direct=True))
+    context: dict[str, Any] = {
+        "data": data,
+        "region": region,
+        "statuses": statuses,
+        "levels": levels,
+        "table": table,
+        "totals": _table_row(data.totals, statuses, levels, link=False),
+        "charts": _charts(data),
+        "targets": {k: percent_text(v) for k, v in NATIONAL_TARGETS.items()},
+        "zone_targets": [
+            (ZONE_LABELS[k], percent_text(v["standard"]), percent_text(v["recommended"]))
+            for k, v in ZONE_TARGETS.items()
+        ],
+        "own_page": region_id is None,
+    }
+    if region_id is None:
+        waiting = Counter(row.step for row in task_inbox(user=request.user))
+        context["waiting"] = waiting
+        context["overdue"] = [
+            (row, Stage(row.stage).label) for row in overdue_assessments(viewer=request.user)
+        ]
+    return render(request, "web/officer/dashboard.html", context)

@@ -1,0 +1,168 @@
+"""County reviewers: the queue of submitted assessments in their county, and one
+assessment with its self-grades and evidence, item comments, forward or return."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accreditation.errors import DomainError
+from accreditation.models import Assessment, User
+from accreditation.selectors.reviews import review_history
+from accreditation.selectors.visibility import assessments_visible_to
+from accreditation.selectors.workspace import assessment_workspace
+from accreditation.services.reviews import (
+    assessment_return,
+    county_review_forward,
+    county_review_start,
+)
+from accreditation.web.access import assessment_or_404, role_required
+from accreditation.web.presenters import (
+    GRADE_LABELS,
+    checklist_chapters,
+    level_label,
+    workspace_result,
+)
+from workflows.selectors import task_inbox
+
+REVIEWER = User.Role.COUNTY_REVIEWER
+Status = Assessment.Status
+#: Statuses at which the county reviewer acts.
+AT_COUNTY = (Status.SUBMITTED, Status.COUNTY_REVIEW)
+RECENT_LIMIT = 50
+MAX_COMMENT_CHARS = 4000
+
+
+@require_GET
+@role_required(REVIEWER)
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open county reviews in the reviewer's county, oldest first, and the county's
+    other assessments with their status."""
+    tasks = [
+        {
+            "row": row,
+            "target": level_label(row.target_level),
+            "status": Status(row.assessment_status).label,
+        }
+        for row in task_inbox(user=request.user)
+    ]
+    waiting = {task["row"].assessment_id for task in tasks}
+    others = list(
+        assessments_visible_to(request.user)
+        .exclude(pk__in=waiting)
+        .select_related("cycle", "institution")
+        .order_by("-cycle__year", "institution__name")[:RECENT_LIMIT]
+    )
+    return render(
+        request,
+        "web/review/queue.html",
+        {"tasks": tasks, "others": others, "limit": RECENT_LIMIT},
+    )
+
+
+def _item_comments(data: Any, codes: list[str]) -> dict[str, str]:
+    return {
+        code: text
+        for code in codes
+        if (text := (data.get(f"item-{code}") or "").strip()[:MAX_COMMENT_CHARS])
+    }
+
+
+def _page(
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    comment: str = "",
+    item_comments: dict[str, str] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    workspace = assessment_workspace(assessment=assessment)
+    return render(
+        request,
+        "web/review/assessment.html",
+        {
+            "assessment": assessment,
+            "chapters": checklist_chapters(workspace),
+            "progress": workspace.progress,
+            "result": workspace_result(workspace),
+            "history": review_history(viewer=request.user, assessment=assessment),
+            "grade_labels": GRADE_LABELS,
+            "acting": assessment.status in AT_COUNTY,
+            "claimable": assessment.status == Status.SUBMITTED,
+            "comment": comment,
+            "item_comments": item_comments or {},
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@require_GET
+@role_required(REVIEWER)
+def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Self-grades, evidence and criteria item by item; comments, forward or return."""
+    return _page(request, assessment_or_404(request, assessment_id))
+
+
+@require_POST
+@role_required(REVIEWER)
+def claim(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Take the review: the assessment becomes "county review" and the step is the
+    reviewer's."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        county_review_start(actor=request.user, assessment=assessment)
+    except (PermissionDenied, DomainError) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        messages.success(request, _("You are reviewing this assessment."))
+    return redirect("web:review_assessment", assessment.pk)
+
+
+@require_POST
+@role_required(REVIEWER)
+def decide(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    """Forward to the expert review or return for correction, with the overall comment
+    (the reason, for a return) and comments per item. A refusal shows the page again
+    with everything typed kept."""
+    assessment = assessment_or_404(request, assessment_id)
+    codes = list(assessment.grades.values_list("item_code", flat=True))
+    comment = (request.POST.get("comment") or "").strip()[:MAX_COMMENT_CHARS]
+    comments = _item_comments(request.POST, codes)
+    action = request.POST.get("action")
+    try:
+        if action == "forward":
+            county_review_forward(
+                actor=request.user, assessment=assessment, comment=comment, item_comments=comments
+            )
+            messages.success(request, _("The assessment is forwarded to the expert review."))
+        elif action == "return":
+            assessment_return(
+                actor=request.user, assessment=assessment, reason=comment, item_comments=comments
+            )
+            messages.success(request, _("The assessment is returned to the institution."))
+        else:
+            raise ValidationError(_("Choose forward or return."))
+    except ValidationError as exc:
+        errors = [str(m) for m in exc.messages]
+        return _page(
+            request, assessment, comment=comment, item_comments=comments, errors=errors, status=400
+        )
+    except (PermissionDenied, DomainError) as exc:
+        message = getattr(exc, "message", None) or _("You are not allowed to do this.")
+        return _page(
+            request,
+            assessment,
+            comment=comment,
+            item_comments=comments,
+            errors=[str(message)],
+            status=409 if isinstance(exc, DomainError) else 403,
+        )
+    return redirect("web:review_queue")
