@@ -271,6 +271,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # <id:...> path parameters (accreditation.api.fields.IdConverter).
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
+    },
     # Several models have a "status", "kind", "level" or "grade" with different choices.
     "ENUM_NAME_OVERRIDES": {
         "AssessmentStatusEnum": "accreditation.api.enums.AssessmentStatus",

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
+from accreditation.errors import DomainError
 from standards.models import Edition
 from standards.scoring import Facts, ScoringInputError, evaluate, gap_plan, validate_grades
 from standards.selectors import edition_spec, rule_specs_in_force
@@ -28,7 +30,8 @@ def what_if_evaluation(
     the next level up. Pure apart from reading the catalogue (two queries at most).
 
     Raises ``ValidationError`` listing every bad entry under ``grades``, ``facts`` or
-    ``target``; nothing is stored."""
+    ``target``, and ``DomainError`` (``rules_unusable``) when the rule sets in force do
+    not fit together; nothing is stored."""
     spec = edition_spec(edition=edition)
     errors: dict[str, list[str]] = {}
     if not isinstance(grades, Mapping):
@@ -50,8 +53,19 @@ def what_if_evaluation(
     if errors:
         raise ValidationError(errors)
 
-    result = evaluate(spec, rules, parsed, grades)
-    plan = gap_plan(spec, rules, parsed, grades, target=target or None, current_level=result.level)
+    try:
+        result = evaluate(spec, rules, parsed, grades)
+        plan = gap_plan(
+            spec, rules, parsed, grades, target=target or None, current_level=result.level
+        )
+    except ScoringInputError as exc:
+        # The rule sets in force do not fit together (e.g. 推荐 includes a retired 基本).
+        raise DomainError(
+            _("The rule sets in force for this edition cannot be applied: %(errors)s")
+            % {"errors": "; ".join(exc.errors)},
+            code="rules_unusable",
+            details={"errors": exc.errors},
+        ) from None
     output = result.as_dict()
     output["facts"] = parsed.as_dict()
     output["rule_sets"] = {

@@ -170,6 +170,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, SuspiciousOperation):
         code = status.HTTP_400_BAD_REQUEST
         body = error_body("bad_request", _("The request was refused as malformed."))
+    elif isinstance(exc, OverflowError):
+        # A number too large for the database, past every bounded field: bad input.
+        code = status.HTTP_400_BAD_REQUEST
+        body = error_body("invalid", _("A number in the request is out of range."))
     elif isinstance(exc, exceptions.APIException):
         code = exc.status_code
         api_code = next(

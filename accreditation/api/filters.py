@@ -3,11 +3,13 @@ and everything below it."""
 
 from __future__ import annotations
 
+from django.db import models
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from viewflow.workflow.models import Task
 
+from accreditation.api.fields import IdFilter
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -37,6 +39,31 @@ from workflows import driver
 from workflows import selectors as wf_selectors
 
 
+class FilterSet(filters.FilterSet):
+    """Numbers and foreign keys filter by bounded whole numbers (``IdFilter``): an
+    absurd value answers 400, and a foreign key's id is matched without telling
+    whether the object exists."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        **{
+            field: {"filter_class": IdFilter}
+            for field in (
+                models.AutoField,
+                models.BigAutoField,
+                models.IntegerField,
+                models.BigIntegerField,
+                models.SmallIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveBigIntegerField,
+                models.PositiveSmallIntegerField,
+                models.ForeignKey,
+                models.OneToOneField,
+            )
+        },
+    }
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class WithinRegionFilter(filters.ModelChoiceFilter):
     """A division code; matches objects in that region or below it."""
@@ -54,7 +81,7 @@ class WithinRegionFilter(filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.path_field}__startswith": value.path})
 
 
-class RegionFilter(filters.FilterSet):
+class RegionFilter(FilterSet):
     parent = filters.CharFilter(field_name="parent__code", help_text="Parent division code.")
     within = WithinRegionFilter(path_field="path")
     name = filters.CharFilter(lookup_expr="icontains")
@@ -64,7 +91,7 @@ class RegionFilter(filters.FilterSet):
         fields = ["code", "level", "parent", "within", "name"]
 
 
-class InstitutionFilter(filters.FilterSet):
+class InstitutionFilter(FilterSet):
     region = WithinRegionFilter(path_field="region__path")
     name = filters.CharFilter(lookup_expr="icontains")
 
@@ -73,7 +100,7 @@ class InstitutionFilter(filters.FilterSet):
         fields = ["kind", "category_code", "licence_number", "region", "name"]
 
 
-class FactsFilter(filters.FilterSet):
+class FactsFilter(FilterSet):
     effective_from = filters.DateFromToRangeFilter()
 
     class Meta:
@@ -81,7 +108,7 @@ class FactsFilter(filters.FilterSet):
         fields = ["effective_from"]
 
 
-class CycleFilter(filters.FilterSet):
+class CycleFilter(FilterSet):
     province = filters.CharFilter(field_name="province__code", help_text="Province code.")
 
     class Meta:
@@ -89,9 +116,9 @@ class CycleFilter(filters.FilterSet):
         fields = ["year", "province", "status"]
 
 
-class AssessmentFilter(filters.FilterSet):
-    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
-    year = filters.NumberFilter(field_name="cycle__year")
+class AssessmentFilter(FilterSet):
+    institution = IdFilter(field_name="institution_id", help_text="Institution id.")
+    year = IdFilter(field_name="cycle__year")
     edition = filters.CharFilter(field_name="edition__code")
     region = WithinRegionFilter(path_field="institution__region__path")
     status = filters.MultipleChoiceFilter(choices=Assessment.Status.choices)
@@ -111,7 +138,7 @@ class AssessmentFilter(filters.FilterSet):
         ]
 
 
-class ItemGradeFilter(filters.FilterSet):
+class ItemGradeFilter(FilterSet):
     code = filters.CharFilter(field_name="item_code")
     chapter = filters.CharFilter(field_name="item__section__chapter__code")
     section = filters.CharFilter(field_name="item__section__code")
@@ -129,7 +156,7 @@ class ItemGradeFilter(filters.FilterSet):
         return qs.exclude(**ungraded) if value else qs.filter(**ungraded)
 
 
-class AttachmentFilter(filters.FilterSet):
+class AttachmentFilter(FilterSet):
     file_type = filters.CharFilter(field_name="evidence__file_type")
 
     class Meta:
@@ -137,19 +164,19 @@ class AttachmentFilter(filters.FilterSet):
         fields = ["item_code", "file_type"]
 
 
-class ReturnFilter(filters.FilterSet):
+class ReturnFilter(FilterSet):
     class Meta:
         model = AssessmentReturn
         fields = ["from_status"]
 
 
-class SnapshotFilter(filters.FilterSet):
+class SnapshotFilter(FilterSet):
     class Meta:
         model = AssessmentSnapshot
         fields = ["sequence"]
 
 
-class AuditEventFilter(filters.FilterSet):
+class AuditEventFilter(FilterSet):
     actor = filters.CharFilter(field_name="actor__username", help_text="User name.")
     created_at = filters.IsoDateTimeFromToRangeFilter()
 
@@ -158,8 +185,8 @@ class AuditEventFilter(filters.FilterSet):
         fields = ["action", "actor", "target_type", "target_id", "created_at"]
 
 
-class UserFilter(filters.FilterSet):
-    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
+class UserFilter(FilterSet):
+    institution = IdFilter(field_name="institution_id", help_text="Institution id.")
     region = WithinRegionFilter(path_field="region__path")
 
     class Meta:
@@ -178,9 +205,9 @@ STEPS = [
 ]
 
 
-class TaskFilter(filters.FilterSet):
+class TaskFilter(FilterSet):
     step = filters.ChoiceFilter(choices=[(s, s) for s in STEPS], method="filter_step")
-    assessment = filters.NumberFilter(field_name="process__assessmentprocess__assessment_id")
+    assessment = IdFilter(field_name="process__assessmentprocess__assessment_id")
 
     class Meta:
         model = Task
@@ -190,7 +217,7 @@ class TaskFilter(filters.FilterSet):
         return qs.filter(flow_task__in=driver.nodes(value))
 
 
-class ExpertFilter(filters.FilterSet):
+class ExpertFilter(FilterSet):
     home_region = WithinRegionFilter(path_field="expert_profile__home_region__path")
     specialty = filters.CharFilter(field_name="expert_profile__specialty", lookup_expr="icontains")
 
@@ -199,33 +226,33 @@ class ExpertFilter(filters.FilterSet):
         fields = ["username", "home_region", "specialty"]
 
 
-class RoundFilter(filters.FilterSet):
+class RoundFilter(FilterSet):
     class Meta:
         model = ReviewRound
         fields = ["stage", "outcome"]
 
 
-class PanelFilter(filters.FilterSet):
+class PanelFilter(FilterSet):
     class Meta:
         model = ExpertAssignment
         fields = ["role"]
 
 
-class ExpertGradeFilter(filters.FilterSet):
-    expert = filters.NumberFilter(field_name="review__expert_id", help_text="Expert user id.")
+class ExpertGradeFilter(FilterSet):
+    expert = IdFilter(field_name="review__expert_id", help_text="Expert user id.")
 
     class Meta:
         model = ExpertItemGrade
         fields = ["expert", "item_code", "grade"]
 
 
-class ConsolidatedGradeFilter(filters.FilterSet):
+class ConsolidatedGradeFilter(FilterSet):
     class Meta:
         model = ConsolidatedGrade
         fields = ["item_code", "disagreement", "final_grade"]
 
 
-class DecisionFilter(filters.FilterSet):
+class DecisionFilter(FilterSet):
     class Meta:
         model = Decision
         fields = ["decided_level", "batch_id"]
@@ -234,7 +261,7 @@ class DecisionFilter(filters.FilterSet):
 # --- notices, recognitions, checks --------------------------------------------------
 
 
-class NoticeFilter(filters.FilterSet):
+class NoticeFilter(FilterSet):
     region = WithinRegionFilter(path_field="region__path")
 
     class Meta:
@@ -242,40 +269,38 @@ class NoticeFilter(filters.FilterSet):
         fields = ["cycle", "region", "status", "document_number"]
 
 
-class ObjectionFilter(filters.FilterSet):
-    assessment = filters.NumberFilter(field_name="entry__assessment_id")
+class ObjectionFilter(FilterSet):
+    assessment = IdFilter(field_name="entry__assessment_id")
 
     class Meta:
         model = Objection
         fields = ["assessment", "status"]
 
 
-class RecognitionFilter(filters.FilterSet):
+class RecognitionFilter(FilterSet):
     region = WithinRegionFilter(path_field="institution__region__path")
-    institution = filters.NumberFilter(field_name="institution_id", help_text="Institution id.")
+    institution = IdFilter(field_name="institution_id", help_text="Institution id.")
 
     class Meta:
         model = Recognition
         fields = ["cycle", "institution", "region", "level", "status"]
 
 
-class CertificateFilter(filters.FilterSet):
-    institution = filters.NumberFilter(
-        field_name="recognition__institution_id", help_text="Institution id."
-    )
+class CertificateFilter(FilterSet):
+    institution = IdFilter(field_name="recognition__institution_id", help_text="Institution id.")
 
     class Meta:
         model = CertificateRecord
         fields = ["number", "status", "institution"]
 
 
-class LookBackFilter(filters.FilterSet):
+class LookBackFilter(FilterSet):
     class Meta:
         model = LookBack
         fields = ["outcome"]
 
 
-class CheckFilter(filters.FilterSet):
+class CheckFilter(FilterSet):
     region = WithinRegionFilter(path_field="region__path")
 
     class Meta:
@@ -283,7 +308,7 @@ class CheckFilter(filters.FilterSet):
         fields = ["cycle", "region", "status"]
 
 
-class ReductionFilter(filters.FilterSet):
+class ReductionFilter(FilterSet):
     region = WithinRegionFilter(path_field="region__path")
 
     class Meta:

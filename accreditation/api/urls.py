@@ -1,22 +1,26 @@
 """``/api/v1/``: the whole API. Unknown paths below it answer 404 in the error shape."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
+from accreditation.api.fields import IdConverter
 from accreditation.api.views import (
     assessments,
     auth,
+    checks,
     evidence,
     notices,
     people,
     places,
+    recognitions,
     reviews,
 )
 
+register_converter(IdConverter, "id")
 app_name = "api"
 
 
@@ -30,7 +34,7 @@ class UnknownPath(APIView):
         raise NotFound
 
 
-A = "assessments/<int:assessment_id>/"
+A = "assessments/<id:assessment_id>/"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -45,8 +49,8 @@ urlpatterns = [
     path("auth/token/revoke/", auth.TokenRevoke.as_view(), name="token-revoke"),
     path("me/", auth.Me.as_view(), name="me"),
     path("users/", people.UserList.as_view(), name="user-list"),
-    path("users/<int:pk>/", people.UserDetail.as_view(), name="user-detail"),
-    path("users/<int:pk>/history/", people.UserHistory.as_view(), name="user-history"),
+    path("users/<id:pk>/", people.UserDetail.as_view(), name="user-detail"),
+    path("users/<id:pk>/history/", people.UserHistory.as_view(), name="user-history"),
     path("catalogue/", include("standards.api.urls")),
     path("regions/", places.RegionList.as_view(), name="region-list"),
     path("regions/<str:code>/", places.RegionDetail.as_view(), name="region-detail"),
@@ -56,17 +60,17 @@ urlpatterns = [
         name="region-dashboard",
     ),
     path("institutions/", places.InstitutionList.as_view(), name="institution-list"),
-    path("institutions/<int:pk>/", places.InstitutionDetail.as_view(), name="institution-detail"),
+    path("institutions/<id:pk>/", places.InstitutionDetail.as_view(), name="institution-detail"),
     path(
-        "institutions/<int:pk>/facts/",
+        "institutions/<id:pk>/facts/",
         places.InstitutionFactsList.as_view(),
         name="institution-facts",
     ),
     path("cycles/", places.CycleList.as_view(), name="cycle-list"),
-    path("cycles/<int:pk>/", places.CycleDetail.as_view(), name="cycle-detail"),
-    path("cycles/<int:pk>/standards/", places.CycleStandardSet.as_view(), name="cycle-standard"),
-    path("cycles/<int:pk>/deadlines/", places.CycleDeadlineSet.as_view(), name="cycle-deadline"),
-    path("cycles/<int:pk>/close/", places.CycleClose.as_view(), name="cycle-close"),
+    path("cycles/<id:pk>/", places.CycleDetail.as_view(), name="cycle-detail"),
+    path("cycles/<id:pk>/standards/", places.CycleStandardSet.as_view(), name="cycle-standard"),
+    path("cycles/<id:pk>/deadlines/", places.CycleDeadlineSet.as_view(), name="cycle-deadline"),
+    path("cycles/<id:pk>/close/", places.CycleClose.as_view(), name="cycle-close"),
     path("assessments/", assessments.AssessmentList.as_view(), name="assessment-list"),
     path(A, assessments.AssessmentDetail.as_view(), name="assessment-detail"),
     path(A + "items/", assessments.Checklist.as_view(), name="checklist"),
@@ -77,25 +81,23 @@ urlpatterns = [
     path(A + "returns/", assessments.ReturnList.as_view(), name="returns"),
     path(A + "snapshots/", assessments.SnapshotList.as_view(), name="snapshot-list"),
     path(
-        A + "snapshots/<int:sequence>/",
+        A + "snapshots/<id:sequence>/",
         assessments.SnapshotDetail.as_view(),
         name="snapshot-detail",
     ),
     path(A + "history/", assessments.AssessmentHistory.as_view(), name="assessment-history"),
     path(A + "evidence/", evidence.EvidenceList.as_view(), name="evidence-list"),
-    path(A + "evidence/<int:pk>/", evidence.EvidenceDetail.as_view(), name="evidence-detail"),
+    path(A + "evidence/<id:pk>/", evidence.EvidenceDetail.as_view(), name="evidence-detail"),
+    path(A + "evidence/<id:pk>/attach/", evidence.EvidenceAttach.as_view(), name="evidence-attach"),
     path(
-        A + "evidence/<int:pk>/attach/", evidence.EvidenceAttach.as_view(), name="evidence-attach"
-    ),
-    path(
-        A + "evidence/<int:pk>/download/",
+        A + "evidence/<id:pk>/download/",
         evidence.EvidenceDownload.as_view(),
         name="evidence-download",
     ),
     # --- the review process ---
     path("tasks/", reviews.TaskList.as_view(), name="task-list"),
     path("experts/", reviews.Experts.as_view(), name="expert-list"),
-    path("overdue/", notices.OverdueList.as_view(), name="overdue"),
+    path("overdue/", checks.OverdueList.as_view(), name="overdue"),
     path(
         A + "county-review/start/",
         reviews.CountyReviewStart.as_view(),
@@ -140,41 +142,45 @@ urlpatterns = [
     path("decisions/batch/", reviews.DecisionBatch.as_view(), name="decision-batch"),
     # --- notices, recognitions, checks ---
     path("notices/", notices.NoticeList.as_view(), name="notice-list"),
-    path("notices/<int:pk>/", notices.NoticeDetail.as_view(), name="notice-detail"),
-    path("notices/<int:pk>/close/", notices.NoticeClose.as_view(), name="notice-close"),
-    path("notices/<int:pk>/objections/", notices.ObjectionList.as_view(), name="objections"),
+    path("notices/<id:pk>/", notices.NoticeDetail.as_view(), name="notice-detail"),
+    path("notices/<id:pk>/close/", notices.NoticeClose.as_view(), name="notice-close"),
+    path("notices/<id:pk>/objections/", notices.ObjectionList.as_view(), name="objections"),
     path(
-        "notices/<int:pk>/objections/<int:objection_id>/resolve/",
+        "notices/<id:pk>/objections/<id:objection_id>/resolve/",
         notices.ObjectionResolve.as_view(),
         name="objection-resolve",
     ),
-    path("recognitions/", notices.RecognitionList.as_view(), name="recognition-list"),
-    path("recognitions/<int:pk>/", notices.RecognitionDetail.as_view(), name="recognition-detail"),
-    path("recognitions/<int:pk>/look-backs/", notices.LookBackList.as_view(), name="look-backs"),
-    path("certificates/", notices.CertificateList.as_view(), name="certificate-list"),
+    path("recognitions/", recognitions.RecognitionList.as_view(), name="recognition-list"),
+    path(
+        "recognitions/<id:pk>/", recognitions.RecognitionDetail.as_view(), name="recognition-detail"
+    ),
+    path(
+        "recognitions/<id:pk>/look-backs/", recognitions.LookBackList.as_view(), name="look-backs"
+    ),
+    path("certificates/", recognitions.CertificateList.as_view(), name="certificate-list"),
     path(
         "certificates/<str:number>/",
-        notices.CertificateDetail.as_view(),
+        recognitions.CertificateDetail.as_view(),
         name="certificate-detail",
     ),
     path(
         "certificates/<str:number>/download/",
-        notices.CertificateDownload.as_view(),
+        recognitions.CertificateDownload.as_view(),
         name="certificate-download",
     ),
     path(
         "public/certificates/<str:number>/",
-        notices.CertificateVerify.as_view(),
+        recognitions.CertificateVerify.as_view(),
         name="certificate-verify",
     ),
-    path("checks/", notices.CheckList.as_view(), name="check-list"),
-    path("checks/<int:pk>/", notices.CheckDetail.as_view(), name="check-detail"),
+    path("checks/", checks.CheckList.as_view(), name="check-list"),
+    path("checks/<id:pk>/", checks.CheckDetail.as_view(), name="check-detail"),
     path(
-        "checks/<int:pk>/samples/<int:recognition_id>/rescore/",
-        notices.CheckRescore.as_view(),
+        "checks/<id:pk>/samples/<id:recognition_id>/rescore/",
+        checks.CheckRescore.as_view(),
         name="check-rescore",
     ),
-    path("checks/<int:pk>/complete/", notices.CheckComplete.as_view(), name="check-complete"),
-    path("reductions/", notices.ReductionList.as_view(), name="reduction-list"),
+    path("checks/<id:pk>/complete/", checks.CheckComplete.as_view(), name="check-complete"),
+    path("reductions/", checks.ReductionList.as_view(), name="reduction-list"),
     re_path(r"^.*$", UnknownPath.as_view(), name="unknown"),
 ]

@@ -54,12 +54,12 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     total_bytes = 0
     for n in range(args.batch):
-        fields = replace(data.fields, number=f"YZJC-2026-330106-{n:05d}")
+        fields = replace(data.fields, number=f"YZJC-2026-990102-{n:05d}")
         batch_item = replace(
             data,
             fields=fields,
             verification_code=certificate_code(fields, SAMPLE_SECRET),
-            verification_url=f"https://jiceng.example.gov.cn/verify/{fields.number}?v=1",
+            verification_url=f"https://jiceng.example.org/verify/{fields.number}?v=1",
         )
         total_bytes += len(render_certificate(batch_item, font=font))
     elapsed = time.perf_counter() - start

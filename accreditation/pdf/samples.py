@@ -43,12 +43,12 @@ _GRADES = ("A", "B", "C", "B", "none", "A", "C", "NA")
 
 def sample_fields(**overrides: object) -> CertificateFields:
     fields = CertificateFields(
-        number="YZJC-2026-330106-0042",
-        institution_name="杭州市西湖区转塘街道社区卫生服务中心",
-        institution_licence="PDY12345-633010612D2112",
+        number="YZJC-2026-990102-0042",
+        institution_name="示范市示范区青山街道社区卫生服务中心",
+        institution_licence="PDY12345-699010212D2112",
         level="recommended",
         cycle_year=2026,
-        issuing_body="浙江省卫生健康委员会",
+        issuing_body="示范省卫生健康委员会",
         issue_date=date(2026, 11, 3),
         valid_until=date(2029, 11, 2),
         version=1,
@@ -63,7 +63,7 @@ def sample_certificate(
     return CertificateData(
         fields=fields,
         verification_code=certificate_code(fields, secret),
-        verification_url=f"https://jiceng.example.gov.cn/verify/{fields.number}?v={fields.version}",
+        verification_url=f"https://jiceng.example.org/verify/{fields.number}?v={fields.version}",
         status=status,
     )
 
@@ -92,10 +92,10 @@ def sample_items(count: int) -> tuple[ItemRow, ...]:
 def sample_report(item_count: int = 120) -> ReportData:
     return ReportData(
         reference="PJ-2026-000731",
-        institution_name="杭州市西湖区转塘街道社区卫生服务中心",
-        institution_licence="PDY12345-633010612D2112",
+        institution_name="示范市示范区青山街道社区卫生服务中心",
+        institution_licence="PDY12345-699010212D2112",
         institution_kind="社区卫生服务中心",
-        region="浙江省杭州市西湖区",
+        region="示范省示范市示范区",
         cycle_year=2026,
         edition="社区卫生服务中心服务能力标准（2022 年版）",
         rule_set="2023 年评价规则 第 3 版（暂行）",

@@ -9,10 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
+from accreditation.conf import setting
 from accreditation.models import (
     Assessment,
     AssessmentResult,
@@ -22,21 +22,26 @@ from accreditation.models import (
     Region,
     User,
 )
-from accreditation.permissions import Action, may, require
+from accreditation.permissions import Action, require
 from accreditation.selectors.visibility import assessments_visible_to
 from workflows.selectors import InboxRow, task_inbox
 
-#: The campaign's national targets (confirmed): 70% of institutions reaching a standard
-#: by 2023, at least 20% at 推荐标准 by 2025.
-NATIONAL_TARGETS: dict[str, float] = {"standard": 0.70, "recommended": 0.20}
-#: The same targets for the eastern, central and western provinces.
-ZONE_TARGETS: dict[str, dict[str, float]] = {
-    "east": {"standard": 0.85, "recommended": 0.30},
-    "central": {"standard": 0.60, "recommended": 0.20},
-    "west": {"standard": 0.40, "recommended": 0.10},
-}
 #: Levels that count as "reaching a standard" (基本标准 and 推荐标准; 合格 does not).
 STANDARD_LEVELS: tuple[str, ...] = ("basic", "recommended")
+
+
+def zone_of(province_code: str) -> str:
+    """The province's zone (``east``, ``central``, ``west``) from
+    ``ACCREDITATION["PROVINCE_ZONES"]``, or ``national`` when it is not listed."""
+    return setting("PROVINCE_ZONES").get((province_code or "")[:2], "national")
+
+
+def targets(zone: str = "national") -> dict[str, float]:
+    """The shares to reach at a standard and at 推荐标准 for a zone
+    (``ACCREDITATION["TARGETS"]``; the national ones for an unknown zone)."""
+    table = setting("TARGETS")
+    chosen = table.get(zone) or table["national"]
+    return {"standard": float(chosen["standard"]), "recommended": float(chosen["recommended"])}
 
 
 @dataclass(slots=True)
@@ -49,6 +54,7 @@ class RegionProgress:
     code: str
     name: str
     level: str
+    zone: str = "national"
     institutions: int = 0
     assessments: int = 0
     by_status: Counter = field(default_factory=Counter)
@@ -73,6 +79,10 @@ class RegionProgress:
     @property
     def recommended_ratio(self) -> float | None:
         return self.recognised["recommended"] / self.institutions if self.institutions else None
+
+    @property
+    def targets(self) -> dict[str, float]:
+        return targets(self.zone)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -114,15 +124,17 @@ def officer_dashboard(
     recognitions by level, whence the shares at a standard and at 推荐标准. Five
     queries, whatever the numbers of institutions and regions.
 
-    Raises ``PermissionDenied`` unless ``viewer`` may see figures for the region."""
+    Each row carries its zone (a province's, from its code), whence its targets.
+
+    Raises ``PermissionDenied`` unless ``viewer`` may see figures for the region
+    (the whole country: national officers and administrators)."""
+    require(viewer, Action.REGION_REPORT, region)
     if region is None:
-        if not (may(viewer, Action.OVERDUE_VIEW) and viewer.region_id is None):
-            raise PermissionDenied
         prefix = ""
         name, code, level = "", "", ""
     else:
-        require(viewer, Action.DASHBOARD_VIEW, region)
         prefix, name, code, level = region.path, region.name, region.code, region.level
+    zone = zone_of(prefix.split("/", 1)[0]) if prefix else "national"
     children = list(Region.objects.filter(parent=region).order_by("code"))
     cycles = Cycle.objects.all()
     if prefix:
@@ -131,10 +143,10 @@ def officer_dashboard(
     if year is None and years:
         year = years[0]
     rows = {
-        c.path: RegionProgress(c.pk, c.code, c.name, c.level)
+        c.path: RegionProgress(c.pk, c.code, c.name, c.level, zone if prefix else zone_of(c.code))
         for c in children  # a region's children share one code length
     }
-    direct = RegionProgress(region.pk if region else None, code, name, level)
+    direct = RegionProgress(region.pk if region else None, code, name, level, zone)
     width = len(prefix) + (len(children[0].code) + 1 if children else 0)
     institutions = Institution.objects.all()
     assessments = Assessment.objects.filter(cycle__year=year)
@@ -154,7 +166,7 @@ def officer_dashboard(
         target.by_target_level[row["target_level"]] += row["n"]
     for row in _bucket_rows(recognitions, "institution__region__path", width, "level"):
         rows.get(row["bucket"], direct).recognised[row["level"]] += row["n"]
-    totals = RegionProgress(region.pk if region else None, code, name, level)
+    totals = RegionProgress(region.pk if region else None, code, name, level, zone)
     for part in [*rows.values(), direct]:
         totals.add(part)
     has_direct = bool(direct.institutions or direct.assessments)

@@ -7,6 +7,7 @@ attributes (``fill=``, ``stroke=``), which the content security policy allows wh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -22,11 +23,14 @@ TEXT_FILL = "#1d2327"
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    """One bar: its label, its value and an optional text after the value."""
+    """One bar: its label, its value and an optional text after the value. ``below``
+    says whether it falls short of its own target (default: below the highest target
+    line)."""
 
     label: str
     value: float
     note: str = ""
+    below: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +76,18 @@ def bar_chart(
     chart_id: str = "chart",
 ) -> str:
     """Horizontal bars, one per ``bars`` entry, with an x axis from 0 to ``maximum``
-    (default: 1 for shares, else the largest value or target), grid lines at its
-    ticks, the value at the end of each bar and vertical target lines. Bars below the
-    highest target are drawn in the warning colour. Returns the ``<svg>`` markup; every
+    (default: 1 for shares, else the largest value rounded up to a multiple of five),
+    grid lines at its
+    ticks, the value at the end of each bar and vertical target lines. Bars below their
+    target are drawn in the warning colour. Returns the ``<svg>`` markup; every
     text is escaped, so it is safe to mark safe."""
     if maximum is None:
         highest = max([b.value for b in bars] + [t.value for t in targets] + [0.0])
-        maximum = 1.0 if value_text is percent_text else (highest or 1.0)
+        # Shares run to 100%; counts to the next multiple of five (whole-number ticks).
+        maximum = 1.0 if value_text is percent_text else 5.0 * max(1, math.ceil(highest / 5))
     maximum = maximum or 1.0
-    row, bar_height, top, bottom = 30, 18, 34, 40
+    row, bar_height, bottom = 30, 18, 40
+    top = 20 + 14 * max(len(targets), 1)
     label_width = min(220.0, max(60.0, max((_text_width(b.label) for b in bars), default=60)))
     left = label_width + 16
     right = 70
@@ -133,7 +140,9 @@ def bar_chart(
         parts.append(f'<text x="{_fmt(left + 8)}" y="{top + 18}" font-size="12">–</text>')
     for index, bar in enumerate(bars):
         y = top + row * index + (row - bar_height) / 2
-        below = threshold is not None and bar.value < threshold
+        below = (
+            bar.below if bar.below is not None else threshold is not None and bar.value < threshold
+        )
         fill = BAR_BELOW_FILL if below else BAR_FILL
         css = "chart__bar chart__bar--below" if below else "chart__bar"
         bar_width = max(0.0, x(bar.value) - left)
@@ -151,14 +160,16 @@ def bar_chart(
             f'<text class="chart__value" x="{_fmt(left + bar_width + 6)}" y="{_fmt(y + 13)}" '
             f'font-size="12">{escape(value)}</text>'
         )
-    for target in targets:
+    for index, target in enumerate(targets):
         tx = _fmt(x(target.value))
+        anchor = "end" if target.value > maximum * 0.75 else "middle"
         parts.append(
             f'<line class="chart__target" x1="{tx}" y1="{top - 10}" x2="{tx}" y2="{axis_y}" '
             f'stroke="{TARGET_STROKE}" stroke-width="2" stroke-dasharray="6 4"/>'
         )
         parts.append(
-            f'<text class="chart__target-label" x="{tx}" y="{top - 14}" text-anchor="middle" '
+            f'<text class="chart__target-label" x="{tx}" y="{top - 12 - 14 * index}" '
+            f'text-anchor="{anchor}" '
             f'font-size="12" fill="{TARGET_STROKE}">'
             f"{escape(target.label)} {escape(value_text(target.value))}</text>"
         )

@@ -2,7 +2,13 @@
 
 from django.urls import include, path
 
-from accreditation.web.views import common, expert, institution, public, review
+from accreditation.web.views import (
+    common,
+    expert,
+    institution,
+    public,
+    review,
+)
 
 app_name = "web"
 

@@ -3,7 +3,7 @@ namespace (``accreditation.web.urls`` includes this list)."""
 
 from django.urls import path
 
-from accreditation.web.views.officer import dashboard, notices, review
+from accreditation.web.views.officer import checks, dashboard, notices, recognitions, review
 
 urlpatterns = [
     path("", dashboard.dashboard, name="officer_dashboard"),
@@ -32,4 +32,37 @@ urlpatterns = [
         name="officer_objection_resolve",
     ),
     path("notices/<int:notice_id>/close/", notices.notice_close, name="officer_notice_close"),
+    path(
+        "notices/<int:notice_id>/certificates/",
+        notices.notice_certificates,
+        name="officer_notice_certificates",
+    ),
+    # Recognitions and look-backs
+    path("recognitions/", recognitions.recognitions, name="officer_recognitions"),
+    path(
+        "recognitions/<int:recognition_id>/",
+        recognitions.recognition_detail,
+        name="officer_recognition",
+    ),
+    path(
+        "recognitions/<int:recognition_id>/certificates/<int:certificate_id>/issue/",
+        recognitions.certificate_issue_view,
+        name="officer_certificate_issue",
+    ),
+    path(
+        "recognitions/<int:recognition_id>/certificates/<int:certificate_id>/reissue/",
+        recognitions.certificate_reissue_view,
+        name="officer_certificate_reissue",
+    ),
+    # Consistency checks and reductions
+    path("checks/", checks.checks, name="officer_checks"),
+    path("checks/run/", checks.check_run, name="officer_check_run"),
+    path("checks/<int:check_id>/", checks.check_detail, name="officer_check"),
+    path(
+        "checks/<int:check_id>/samples/<int:sample_id>/",
+        checks.check_rescore,
+        name="officer_check_rescore",
+    ),
+    path("checks/<int:check_id>/complete/", checks.check_complete, name="officer_check_complete"),
+    path("checks/<int:check_id>/reduce/", checks.check_reduce, name="officer_check_reduce"),
 ]

@@ -1,15 +1,16 @@
 from django_filters import rest_framework as filters
 
+from accreditation.api.filters import FilterSet
 from standards.models import Edition, Item, RuleSet
 
 
-class EditionFilter(filters.FilterSet):
+class EditionFilter(FilterSet):
     class Meta:
         model = Edition
         fields = ["kind", "status", "year", "provisional"]
 
 
-class ItemFilter(filters.FilterSet):
+class ItemFilter(FilterSet):
     chapter = filters.CharFilter(field_name="section__chapter__code")
     section = filters.CharFilter(field_name="section__code")
     code = filters.CharFilter()
@@ -21,7 +22,7 @@ class ItemFilter(filters.FilterSet):
         fields += ["evidence_required"]
 
 
-class RuleSetFilter(filters.FilterSet):
+class RuleSetFilter(FilterSet):
     edition = filters.CharFilter(field_name="edition__code")
 
     class Meta:

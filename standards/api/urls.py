@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path("editions/<str:code>/evaluate/", views.EditionEvaluate.as_view(), name="evaluate"),
     path("rule-sets/", views.RuleSetList.as_view(), name="ruleset-list"),
-    path("rule-sets/<int:pk>/", views.RuleSetDetail.as_view(), name="ruleset-detail"),
-    path("rule-sets/<int:pk>/publish/", views.RuleSetPublish.as_view(), name="ruleset-publish"),
-    path("rule-sets/<int:pk>/retire/", views.RuleSetRetire.as_view(), name="ruleset-retire"),
+    path("rule-sets/<id:pk>/", views.RuleSetDetail.as_view(), name="ruleset-detail"),
+    path("rule-sets/<id:pk>/publish/", views.RuleSetPublish.as_view(), name="ruleset-publish"),
+    path("rule-sets/<id:pk>/retire/", views.RuleSetRetire.as_view(), name="ruleset-retire"),
 ]

@@ -153,3 +153,17 @@ def test_what_if_lists_every_bad_entry(world, as_user):
             "grades['1.1.1']: unknown grade 'Z' (expected one of none, C, B, A, NA)",
         ]
     }
+
+
+def test_what_if_with_rule_sets_that_do_not_fit_answers_409(world, as_user):
+    # 推荐 includes 基本; with 基本 retired the rule sets in force cannot be applied.
+    RuleSet.objects.filter(edition__code="THC-T", level="basic").update(status="retired")
+    response = as_user("staff_a").post(
+        "/api/v1/catalogue/editions/THC-T/evaluate/", {"grades": {}}, format="json"
+    )
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "rules_unusable"
+    assert error["details"]["errors"] == [
+        "rule set for level 'recommended' includes 'basic', which is missing"
+    ]

@@ -278,3 +278,24 @@ def test_domain_errors_map_to_their_status_codes():
         "fields"
     ] == {"non_field_errors": ["bad"]}
     assert exception_handler(RuntimeError("boom"), {}) is None
+
+
+def test_absurd_numbers_answer_400_or_404_never_500(world, as_user):
+    client = as_user("staff_a")
+    huge = "9" * 25
+    assert client.get(f"/api/v1/assessments/{huge}/").status_code == 404
+    assert client.get("/api/v1/assessments/999999999999999999/").status_code == 404
+    response = client.get(f"/api/v1/assessments/?cycle={huge}")
+    assert (response.status_code, list(error_of(response)["fields"])) == (400, ["cycle"])
+    response = client.post(
+        "/api/v1/assessments/", {"cycle": int(huge), "target_level": "basic"}, format="json"
+    )
+    assert (response.status_code, list(error_of(response)["fields"])) == (400, ["cycle"])
+    url = f"/api/v1/assessments/{world.assessment_a.pk}/items/1.1.1/"
+    response = client.patch(url, {"grade": "B", "version": 2**64}, format="json")
+    assert (response.status_code, list(error_of(response)["fields"])) == (400, ["version"])
+
+
+def test_a_database_overflow_is_bad_input():
+    response = exception_handler(OverflowError("Python int too large"), {})
+    assert (response.status_code, response.data["error"]["code"]) == (400, "invalid")

@@ -28,17 +28,17 @@ def test_certificate_text_carries_every_printed_fact():
     for expected in [
         "优质服务基层行",
         "证书",
-        "杭州市西湖区转塘街道社区卫生服务中心",
-        "医疗机构执业许可证登记号：PDY12345-633010612D2112",
+        "示范市示范区青山街道社区卫生服务中心",
+        "医疗机构执业许可证登记号：PDY12345-699010212D2112",
         "经审核评价，该机构在 2026 年度“优质服务基层行”活动中达到",
         "推荐标准",
         "特发此证。",
-        "证书编号：YZJC-2026-330106-0042",
+        "证书编号：YZJC-2026-990102-0042",
         "发证日期：2026年11月3日",
         "有效期至：2029年11月2日",
         f"验 证 码：{data.verification_code}",
-        "验证网址：https://jiceng.example.gov.cn/verify/YZJC-2026-330106-0042?v=1",
-        "浙江省卫生健康委员会",
+        "验证网址：https://jiceng.example.org/verify/YZJC-2026-990102-0042?v=1",
+        "示范省卫生健康委员会",
     ]:
         assert expected in text
 
@@ -62,7 +62,7 @@ def test_qr_code_on_the_page_decodes_to_exactly_the_verification_url():
 def test_re_issued_version_prints_its_version_and_a_new_code():
     first, second = sample_certificate(), sample_certificate(version=2)
     (text,) = page_texts(render_certificate(second))
-    assert "证书编号：YZJC-2026-330106-0042（第 2 版）" in text
+    assert "证书编号：YZJC-2026-990102-0042（第 2 版）" in text
     assert second.verification_code != first.verification_code
 
 
@@ -101,7 +101,7 @@ def test_builtin_fallback_is_not_embedded_but_still_extracts():
         clear_font_cache()
     assert fonts(pdf) == {FontInfo("/STSong-Light", "/Type0", False)}
     (text,) = page_texts(pdf)
-    assert "杭州市西湖区转塘街道社区卫生服务中心" in text
+    assert "示范市示范区青山街道社区卫生服务中心" in text
     assert "推荐标准" in text
 
 
@@ -116,8 +116,8 @@ def test_long_names_still_print_in_full():
 def test_document_title_names_the_certificate():
     metadata = reader(render_certificate(sample_certificate())).metadata
     assert (metadata.title, metadata.author) == (
-        "优质服务基层行证书 YZJC-2026-330106-0042",
-        "浙江省卫生健康委员会",
+        "优质服务基层行证书 YZJC-2026-990102-0042",
+        "示范省卫生健康委员会",
     )
 
 

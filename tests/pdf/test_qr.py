@@ -10,8 +10,8 @@ from tests.pdf.qrdecode import QRDecodeError, decode, matrix_from_pdf
 
 URLS = [
     "http://a.cn/v",
-    "https://jiceng.example.gov.cn/verify/YZJC-2026-330106-0042?v=2",
-    "https://jiceng.example.gov.cn/verify/" + "0123456789" * 15,
+    "https://jiceng.example.org/verify/YZJC-2026-990102-0042?v=2",
+    "https://jiceng.example.org/verify/" + "0123456789" * 15,
 ]
 
 

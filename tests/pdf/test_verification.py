@@ -18,12 +18,12 @@ CODE_FORMAT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
 #: One change per signed field; the last test checks the list covers all of them.
 TAMPERED = {
-    "number": "YZJC-2026-330106-0043",
-    "institution_name": "杭州市西湖区转塘街道社区卫生服务中\u5fc3\u5fc3",
-    "institution_licence": "PDY12345-633010612D2113",
+    "number": "YZJC-2026-990102-0043",
+    "institution_name": "示范市示范区青山街道社区卫生服务中\u5fc3\u5fc3",
+    "institution_licence": "PDY12345-699010212D2113",
     "level": "basic",
     "cycle_year": 2027,
-    "issuing_body": "浙江省卫生健康委",
+    "issuing_body": "示范省卫生健康委",
     "issue_date": date(2026, 11, 4),
     "valid_until": date(2029, 11, 2) + timedelta(days=365),
     "version": 2,
@@ -36,15 +36,15 @@ def test_code_is_four_groups_of_four_crockford_characters():
 
 def test_code_is_pinned_for_a_known_certificate():
     # Changing the canonical form invalidates every printed certificate: bump SCHEME.
-    assert certificate_code(sample_fields(), SECRET) == "FG91-51FT-D0KH-0ZR7"
+    assert certificate_code(sample_fields(), SECRET) == "T57W-2ZH7-42KF-220G"
 
 
 def test_canonical_bytes_are_a_json_array_in_field_order():
     assert (
         canonical_bytes(sample_fields())
         == (
-            '["jiceng-certificate-v1","YZJC-2026-330106-0042","杭州市西湖区转塘街道社区卫生服务中心",'
-            '"PDY12345-633010612D2112","recommended",2026,"浙江省卫生健康委员会","2026-11-03",'
+            '["jiceng-certificate-v1","YZJC-2026-990102-0042","示范市示范区青山街道社区卫生服务中心",'
+            '"PDY12345-699010212D2112","recommended",2026,"示范省卫生健康委员会","2026-11-03",'
             '"2029-11-02",1]'
         ).encode()
     )
@@ -84,10 +84,10 @@ def test_nfc_equivalent_names_share_a_code():
 @pytest.mark.parametrize(
     "typed",
     [
-        "FG91-51FT-D0KH-0ZR7",
-        "fg9151ftd0kh0zr7",
-        " FG91 51FT D0KH 0ZR7 ",
-        "FG9I-5LFT-DOKH-oZR7",  # I and L read as 1, O as 0
+        "T57W-2ZH7-42KF-220G",
+        "t57w2zh742kf220g",
+        " T57W 2ZH7 42KF 220G ",
+        "T57W-2ZH7-42KF-22oG",  # O read as 0 (I and L as 1: see normalise_code below)
     ],
 )
 def test_verify_accepts_the_code_however_it_is_typed(typed):
@@ -98,7 +98,7 @@ def test_normalise_code_reads_o_as_zero():
     assert normalise_code("o0-Il") == "0011"
 
 
-@pytest.mark.parametrize("wrong", ["", "FG91-51FT-D0KH-0ZR", "FG91-51FT-D0KH-0ZR8", "码码码码"])
+@pytest.mark.parametrize("wrong", ["", "T57W-2ZH7-42KF-220", "T57W-2ZH7-42KF-220H", "码码码码"])
 def test_verify_rejects_wrong_or_malformed_codes(wrong):
     assert verify_code(sample_fields(), wrong, SECRET) is False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from accreditation.api.fields import IdField
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -57,16 +58,14 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class AssessmentOpenSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(help_text="Cycle id.")
-    institution = serializers.IntegerField(
-        required=False, help_text="Institution id; defaults to the caller's own."
-    )
+    cycle = IdField(help_text="Cycle id.")
+    institution = IdField(required=False, help_text="Institution id; defaults to the caller's own.")
     target_level = serializers.ChoiceField(choices=Level.choices)
 
 
 class TargetLevelSerializer(serializers.Serializer):
     target_level = serializers.ChoiceField(choices=Level.choices)
-    version = serializers.IntegerField(min_value=1, help_text="The assessment's version read.")
+    version = IdField(help_text="The assessment's version read.")
 
 
 class ItemGradeSerializer(serializers.ModelSerializer):
@@ -91,7 +90,7 @@ class ItemGradeSerializer(serializers.ModelSerializer):
 class ItemGradeInputSerializer(serializers.Serializer):
     """A partial update of one item; omitted values keep their stored value."""
 
-    version = serializers.IntegerField(min_value=1, help_text="The item's version read.")
+    version = IdField(help_text="The item's version read.")
     grade = serializers.ChoiceField(choices=ItemGrade.Value.choices, required=False)
     na_reason = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     metric_value = serializers.DecimalField(

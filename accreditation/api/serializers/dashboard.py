@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accreditation.api.fields import IdField
 from accreditation.api.serializers.common import RegionRefSerializer
 
 
@@ -26,4 +27,4 @@ class DashboardSerializer(serializers.Serializer):
 
 
 class DashboardQuerySerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(required=False, help_text="Only this cycle's assessments.")
+    cycle = IdField(required=False, help_text="Only this cycle's assessments.")

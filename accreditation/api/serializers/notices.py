@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accreditation.api.fields import IdField
 from accreditation.api.serializers.common import RegionRefSerializer
 from accreditation.models import (
     CertificateRecord,
@@ -58,11 +59,9 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class NoticeOpenSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField()
+    cycle = IdField()
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    assessments = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=False, max_length=1000
-    )
+    assessments = serializers.ListField(child=IdField(), allow_empty=False, max_length=1000)
     starts_on = serializers.DateField()
     document_number = serializers.CharField(max_length=100)
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -93,7 +92,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 class ObjectionInputSerializer(serializers.Serializer):
-    assessment = serializers.IntegerField(help_text="The listed assessment objected to.")
+    assessment = IdField(help_text="The listed assessment objected to.")
     content = serializers.CharField(max_length=10_000)
     objector = serializers.CharField(required=False, allow_blank=True, max_length=200)
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -229,7 +228,7 @@ class CheckSerializer(serializers.ModelSerializer):
 
 
 class CheckRunSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField()
+    cycle = IdField()
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     sample_share = serializers.DecimalField(max_digits=5, decimal_places=4)
     seed = serializers.CharField(required=False, allow_blank=True, max_length=64)
@@ -260,7 +259,7 @@ class ReductionSerializer(serializers.ModelSerializer):
 
 
 class ReductionItemSerializer(serializers.Serializer):
-    recognition = serializers.IntegerField()
+    recognition = IdField()
     action = serializers.ChoiceField(
         choices=RecognitionAction.choices, help_text="downgrade or revoke."
     )
@@ -273,7 +272,7 @@ class ReductionInputSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     reason = serializers.CharField(allow_blank=True, max_length=10_000)
     items = ReductionItemSerializer(many=True, allow_empty=False, max_length=1000)
-    check_run = serializers.IntegerField(required=False, allow_null=True, default=None)
+    check_run = IdField(required=False, allow_null=True, default=None)
 
 
 class OverdueSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accreditation.api.fields import IdField
 from accreditation.models import AuditEvent, Institution, Region, User
 
 
@@ -41,7 +42,11 @@ class UserCreateSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=4096, write_only=True, trim_whitespace=False)
     role = serializers.ChoiceField(choices=User.Role.choices)
     institution = serializers.PrimaryKeyRelatedField(
-        queryset=Institution.objects.all(), required=False, allow_null=True, default=None
+        queryset=Institution.objects.all(),
+        pk_field=IdField(),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     region = serializers.SlugRelatedField(
         slug_field="code",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from accreditation.api.fields import IdField
 from accreditation.api.serializers.common import RegionRefSerializer
 from accreditation.models import (
     Cycle,
@@ -161,7 +162,9 @@ class CycleCreateSerializer(serializers.Serializer):
 class CycleStandardInputSerializer(serializers.Serializer):
     edition = serializers.SlugRelatedField(slug_field="code", queryset=Edition.objects.all())
     rule_sets = serializers.DictField(
-        child=serializers.PrimaryKeyRelatedField(queryset=RuleSet.objects.all()),
+        child=serializers.PrimaryKeyRelatedField(
+            queryset=RuleSet.objects.all(), pk_field=IdField()
+        ),
         help_text="Level (qualified, basic, recommended) -> rule set id.",
     )
 

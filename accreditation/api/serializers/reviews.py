@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from viewflow.workflow.models import Task
 
+from accreditation.api.fields import IdField
 from accreditation.models import (
     AssessmentResult,
     ConsolidatedGrade,
@@ -144,10 +145,8 @@ class PanelMemberSerializer(serializers.ModelSerializer):
 
 
 class PanelAssignSerializer(serializers.Serializer):
-    lead = serializers.IntegerField(help_text="The panel lead's user id.")
-    members = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, max_length=50
-    )
+    lead = IdField(help_text="The panel lead's user id.")
+    members = serializers.ListField(child=IdField(), required=False, default=list, max_length=50)
 
 
 class ExpertGradeSerializer(serializers.ModelSerializer):
@@ -178,11 +177,9 @@ class ExpertGradeInputSerializer(serializers.Serializer):
     finding = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     onsite_note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     evidence_checked = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, max_length=1000
+        child=IdField(), required=False, default=list, max_length=1000
     )
-    version = serializers.IntegerField(
-        required=False, min_value=1, help_text="The row's version read; stale: 409."
-    )
+    version = IdField(required=False, help_text="The row's version read; stale: 409.")
 
 
 class ExpertReviewSerializer(serializers.ModelSerializer):
@@ -282,7 +279,7 @@ class DecisionInputSerializer(serializers.Serializer):
 
 
 class BatchDecisionSerializer(DecisionInputSerializer):
-    assessment = serializers.IntegerField()
+    assessment = IdField()
 
 
 class BatchDecisionsSerializer(serializers.Serializer):

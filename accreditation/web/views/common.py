@@ -18,14 +18,15 @@ START_PAGES: dict[str, str] = {
     Role.INSTITUTION_STAFF: "web:institution_home",
     Role.COUNTY_REVIEWER: "web:review_queue",
     Role.EXPERT: "web:expert_tasks",
+    Role.OFFICER: "web:officer_dashboard",
 }
 HOME_LIST_LIMIT = 50
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each role to its start page; reviewers, experts, officers and
-    administrators see the assessments in their scope until their own pages exist."""
+    """Send each role to its start page; administrators see the assessments and a
+    link to the admin."""
     user = request.user
     if user.is_active and user.role in START_PAGES:
         return redirect(START_PAGES[user.role])

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from accreditation.errors import DomainError
 from standards.evaluation import what_if_evaluation
 from standards.models import Edition
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                 province_code=options["province"],
                 target=options["target"],
             )
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         except ValidationError as exc:
             lines = []
             for field, messages in exc.message_dict.items():

@@ -63,3 +63,24 @@ def with_objection(world: World, notice: PublicNotice) -> Objection:
         content="服务记录不实",
         objector="群众来信",
     )
+
+
+def recognised(world: World, experts: Experts):
+    """Institution A recognised (notice run eight days ago, closed), with its
+    certificate record."""
+    from accreditation.models import Recognition
+    from accreditation.services.notices import public_notice_close
+
+    notice = on_notice(world, experts, starts_on=timezone.localdate() - dt.timedelta(days=8))
+    public_notice_close(actor=world.officer_province, notice=notice)
+    return Recognition.objects.get(assessment=world.assessment_a)
+
+
+def checked(world: World, experts: Experts):
+    """A consistency check of the province sampling every recognition (A's)."""
+    from accreditation.services.consistency import consistency_check_run
+
+    recognised(world, experts)
+    return consistency_check_run(
+        actor=world.officer_province, cycle=world.cycle, region=world.province, sample_share=1
+    )

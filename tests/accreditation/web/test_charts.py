@@ -57,6 +57,8 @@ def test_counts_scale_to_the_largest_value_and_values_are_clipped():
     markup = bar_chart([Bar("a", 4), Bar("b", 8)], title="n", value_text=count_text)
     widths = [float(r.get("width")) for r in _parse(markup).iter(f"{SVG}rect")]
     assert widths[0] * 2 == widths[1]
+    ticks = [t.text for t in _parse(markup).iter(f"{SVG}text") if t.get("class") == "chart__tick"]
+    assert ticks == ["0", "2", "4", "6", "8", "10"]
     over = bar_chart([Bar("a", 1.5)], title="share")
     (rect,) = _parse(over).iter(f"{SVG}rect")
     assert float(rect.get("width")) == 640 - 76 - 70
@@ -70,3 +72,19 @@ def test_an_empty_chart_still_draws_its_axes():
 
 def test_percent_text():
     assert (percent_text(0.7), percent_text(0.725), percent_text(0)) == ("70%", "72.5%", "0%")
+
+
+def test_bars_judged_against_their_own_target_and_stacked_target_labels():
+    markup = bar_chart(
+        [Bar("a", 0.5, below=False), Bar("b", 0.9, below=True)],
+        title="t",
+        targets=[TargetLine(0.7, "全国"), TargetLine(0.85, "东部")],
+    )
+    root = _parse(markup)
+    assert [r.get("class") for r in root.iter(f"{SVG}rect")] == [
+        "chart__bar",
+        "chart__bar chart__bar--below",
+    ]
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart__target-label"]
+    assert [t.text for t in labels] == ["全国 70%", "东部 85%"]
+    assert labels[0].get("y") != labels[1].get("y")

@@ -131,6 +131,16 @@ def test_the_dashboard_lists_the_overdue_assessments(client, world: World):
     assert world.institution_a.name in response.content.decode()
 
 
+def test_a_zone_target_is_drawn_beside_the_national_one(client, world: World, settings):
+    settings.ACCREDITATION = {"PROVINCE_ZONES": {"99": "west"}}
+    client.force_login(world.officer_province)
+    response = client.get(reverse("web:officer_dashboard"))
+    page = response.content.decode()
+    assert page.count('class="chart__target"') == 4  # national and western, twice
+    assert "40%" in page and "10%" in page
+    assert {row["standard_target"] for row in response.context["table"]} == {"40%"}
+
+
 def test_a_region_below_is_shown_without_the_officers_work_lists(client, world: World):
     client.force_login(world.officer_province)
     response = client.get(reverse("web:officer_region", args=[world.city.pk]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -12,9 +13,9 @@ from django.utils import timezone
 
 from accreditation.models import PublicNotice
 from tests.accreditation.conftest import World
-from tests.accreditation.web.officer_setup import on_notice, with_objection
+from tests.accreditation.web.officer_setup import checked, on_notice, recognised, with_objection
 from tests.workflows.conftest import experts  # noqa: F401 - shared fixture
-from tests.workflows.helpers import state
+from tests.workflows.helpers import CODES, state
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,11 @@ LOGIN = reverse("login")
 class Page:
     name: str
     method: str
-    url: Callable[[World, PublicNotice | None], str]
-    data: Callable[[World], dict] | None = None
-    #: Whether the page is about an object (a notice) that needs the review flow.
-    notice: bool = False
+    url: Callable[[World, Any], str]
+    data: Callable[[World, Any], dict] | None = None
+    #: The object the page is about, reached through the review flow: "notice",
+    #: "recognition" or "check".
+    needs: str = ""
     #: Status for the right officer.
     ok: int = 200
     #: Whether the page names an object outside another officer's region.
@@ -48,14 +50,14 @@ PAGES = [
         "panel_post",
         "post",
         lambda w, n: reverse("web:officer_panel", args=[w.assessment_a.pk]),
-        data=lambda w: {"lead": w.expert.pk},
+        data=lambda w, o: {"lead": w.expert.pk},
     ),
     Page("decisions", "get", lambda w, n: reverse("web:officer_decisions"), scoped=False),
     Page(
         "decisions_take",
         "post",
         lambda w, n: reverse("web:officer_decisions_take"),
-        data=lambda w: {"one": w.assessment_a.pk},
+        data=lambda w, o: {"one": w.assessment_a.pk},
         ok=302,
     ),
     Page("notices", "get", lambda w, n: reverse("web:officer_notices"), scoped=False),
@@ -63,7 +65,7 @@ PAGES = [
         "notice_open",
         "post",
         lambda w, n: reverse("web:officer_notice_open"),
-        data=lambda w: {
+        data=lambda w, o: {
             "cycle": w.cycle.pk,
             "region": w.province.pk,
             "assessments": [w.assessment_a.pk],
@@ -72,47 +74,134 @@ PAGES = [
         },
         ok=302,
     ),
-    Page("notice", "get", lambda w, n: reverse("web:officer_notice", args=[n.pk]), notice=True),
+    Page("notice", "get", lambda w, n: reverse("web:officer_notice", args=[n.pk]), needs="notice"),
     Page(
         "objection_add",
         "post",
         lambda w, n: reverse("web:officer_objection_add", args=[n.pk]),
-        data=lambda w: {"assessment": w.assessment_a.pk, "content": "另一条意见"},
-        notice=True,
+        data=lambda w, o: {"assessment": w.assessment_a.pk, "content": "另一条意见"},
+        needs="notice",
         ok=302,
     ),
     Page(
         "objection_resolve",
         "post",
         lambda w, n: reverse("web:officer_objection_resolve", args=[n.pk, _objection(n)]),
-        data=lambda w: {"o-outcome": "dismissed", "o-reason": "查无实据"},
-        notice=True,
+        data=lambda w, o: {"o-outcome": "dismissed", "o-reason": "查无实据"},
+        needs="notice",
         ok=302,
     ),
     Page(
         "notice_close",
         "post",
         lambda w, n: reverse("web:officer_notice_close", args=[n.pk]),
-        notice=True,
+        needs="notice",
+        ok=302,
+    ),
+]
+PAGES += [
+    Page("recognitions", "get", lambda w, r: reverse("web:officer_recognitions"), scoped=False),
+    Page(
+        "recognitions_region",
+        "get",
+        lambda w, r: reverse("web:officer_recognitions") + f"?region={w.city.pk}",
+    ),
+    Page(
+        "recognition",
+        "get",
+        lambda w, r: reverse("web:officer_recognition", args=[r.pk]),
+        needs="recognition",
+    ),
+    Page(
+        "lookback",
+        "post",
+        lambda w, r: reverse("web:officer_recognition", args=[r.pk]),
+        data=lambda w, r: {"outcome": "revoke", "reason": "回头看不达标"},
+        needs="recognition",
+        ok=302,
+    ),
+    Page(
+        "certificate_issue",
+        "post",
+        lambda w, r: reverse("web:officer_certificate_issue", args=[r.pk, r.certificates.get().pk]),
+        needs="recognition",
+        ok=302,
+    ),
+    Page(
+        "certificate_reissue",
+        "post",
+        lambda w, r: reverse(
+            "web:officer_certificate_reissue", args=[r.pk, r.certificates.get().pk]
+        ),
+        data=lambda w, r: {"reason": "机构更名"},
+        needs="recognition",
+        ok=302,
+    ),
+    Page(
+        "notice_certificates",
+        "post",
+        lambda w, r: reverse("web:officer_notice_certificates", args=[r.notice_id]),
+        needs="recognition",
+        ok=302,
+    ),
+    Page("checks", "get", lambda w, c: reverse("web:officer_checks"), scoped=False),
+    Page(
+        "check_run",
+        "post",
+        lambda w, c: reverse("web:officer_check_run"),
+        data=lambda w, c: {"cycle": w.cycle.pk, "region": w.city.pk, "sample_share": "1"},
+        needs="recognition",
+        ok=302,
+    ),
+    Page("check", "get", lambda w, c: reverse("web:officer_check", args=[c.pk]), needs="check"),
+    Page(
+        "check_rescore",
+        "post",
+        lambda w, c: reverse("web:officer_check_rescore", args=[c.pk, c.samples.get().pk]),
+        data=lambda w, c: {f"grade-{code}": "B" for code in CODES},
+        needs="check",
+        ok=302,
+    ),
+    Page(
+        "check_complete",
+        "post",
+        lambda w, c: reverse("web:officer_check_complete", args=[c.pk]),
+        needs="check",
+        ok=302,
+    ),
+    Page(
+        "check_reduce",
+        "post",
+        lambda w, c: reverse("web:officer_check_reduce", args=[c.pk]),
+        data=lambda w, c: {
+            "samples": [c.samples.get().pk],
+            f"action-{c.samples.get().pk}": "revoke",
+            "reason": "核减",
+        },
+        needs="check",
         ok=302,
     ),
 ]
 BY_NAME = {p.name: p for p in PAGES}
 
 
-def _setup(world: World, experts, page: Page) -> PublicNotice | None:  # noqa: F811
-    if not page.notice:
-        return None
-    notice = on_notice(world, experts)
-    with_objection(world, notice)
-    return notice
+def _setup(world: World, experts, page: Page) -> Any:  # noqa: F811
+    if page.needs == "notice":
+        notice = on_notice(world, experts)
+        with_objection(world, notice)
+        return notice
+    if page.needs == "recognition":
+        return recognised(world, experts)
+    if page.needs == "check":
+        return checked(world, experts)
+    return None
 
 
-def _call(client, page: Page, world: World, notice: PublicNotice | None):
-    url = page.url(world, notice)
-    data = page.data(world) if page.data else {}
+def _call(client, page: Page, world: World, obj: Any):
+    url = page.url(world, obj)
+    data = page.data(world, obj) if page.data else {}
     if page.name == "objection_resolve":
-        data = {k.replace("o-", f"o{_objection(notice)}-"): v for k, v in data.items()}
+        data = {k.replace("o-", f"o{_objection(obj)}-"): v for k, v in data.items()}
     return client.get(url) if page.method == "get" else client.post(url, data)
 
 

@@ -17,12 +17,11 @@ from django.views.decorators.http import require_GET
 from accreditation.models import Assessment, Region, Stage
 from accreditation.selectors.deadlines import overdue_assessments
 from accreditation.selectors.officer import (
-    NATIONAL_TARGETS,
-    ZONE_TARGETS,
     OfficerDashboard,
     RegionProgress,
     officer_dashboard,
     officer_region_or_none,
+    targets,
 )
 from accreditation.web.charts import Bar, TargetLine, bar_chart, count_text, percent_text
 from accreditation.web.views.officer.common import officer_required
@@ -30,10 +29,12 @@ from standards.models import Level
 from workflows.selectors import task_inbox
 
 ZONE_LABELS = {
-    "east": gettext_lazy("Eastern provinces"),
-    "central": gettext_lazy("Central provinces"),
-    "west": gettext_lazy("Western provinces"),
+    "national": gettext_lazy("National target"),
+    "east": gettext_lazy("Eastern provinces' target"),
+    "central": gettext_lazy("Central provinces' target"),
+    "west": gettext_lazy("Western provinces' target"),
 }
+ZONES = ("east", "central", "west")
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -41,12 +42,29 @@ def _year(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() and len(value) == 4 else None
 
 
+def _lines(zone: str, key: str) -> list[TargetLine]:
+    """The national target line, and the zone's when the region lies in one."""
+    lines = [TargetLine(targets()[key], str(ZONE_LABELS["national"]))]
+    if zone != "national":
+        lines.append(TargetLine(targets(zone)[key], str(ZONE_LABELS[zone])))
+    return lines
+
+
 def _charts(data: OfficerDashboard) -> dict[str, str]:
     rows = [r for r in data.rows if r.institutions]
+    zone = data.totals.zone
     standard = bar_chart(
-        [Bar(r.name, r.standard_ratio or 0.0, f"{r.at_standard}/{r.institutions}") for r in rows],
+        [
+            Bar(
+                r.name,
+                r.standard_ratio or 0.0,
+                f"{r.at_standard}/{r.institutions}",
+                below=(r.standard_ratio or 0.0) < r.targets["standard"],
+            )
+            for r in rows
+        ],
         title=_("Institutions at a standard (basic or recommended)"),
-        targets=[TargetLine(NATIONAL_TARGETS["standard"], _("National target"))],
+        targets=_lines(zone, "standard"),
         axis_label=_("Share of institutions"),
         chart_id="chart-standard",
     )
@@ -56,11 +74,12 @@ def _charts(data: OfficerDashboard) -> dict[str, str]:
                 r.name,
                 r.recommended_ratio or 0.0,
                 f"{r.recognised['recommended']}/{r.institutions}",
+                below=(r.recommended_ratio or 0.0) < r.targets["recommended"],
             )
             for r in rows
         ],
         title=_("Institutions at the recommended standard"),
-        targets=[TargetLine(NATIONAL_TARGETS["recommended"], _("National target"))],
+        targets=_lines(zone, "recommended"),
         axis_label=_("Share of institutions"),
         chart_id="chart-recommended",
     )
@@ -94,10 +113,12 @@ def _table_row(
         "levels": [row.recognised[lv.value] for lv in levels],
         "standard": _ratio(row.standard_ratio),
         "recommended": _ratio(row.recommended_ratio),
+        "standard_target": percent_text(row.targets["standard"]),
+        "recommended_target": percent_text(row.targets["recommended"]),
         "standard_below": row.standard_ratio is not None
-        and row.standard_ratio < NATIONAL_TARGETS["standard"],
+        and row.standard_ratio < row.targets["standard"],
         "recommended_below": row.recommended_ratio is not None
-        and row.recommended_ratio < NATIONAL_TARGETS["recommended"],
+        and row.recommended_ratio < row.targets["recommended"],
     }
 
 
@@ -125,10 +146,15 @@ def dashboard(request: HttpRequest, region_id: int | None = None) -> HttpRespons
         "table": table,
         "totals": _table_row(data.totals, statuses, levels, link=False),
         "charts": _charts(data),
-        "targets": {k: percent_text(v) for k, v in NATIONAL_TARGETS.items()},
+        "targets": {k: percent_text(v) for k, v in targets().items()},
+        "zone": ZONE_LABELS[data.totals.zone] if data.totals.zone != "national" else "",
         "zone_targets": [
-            (ZONE_LABELS[k], percent_text(v["standard"]), percent_text(v["recommended"]))
-            for k, v in ZONE_TARGETS.items()
+            (
+                ZONE_LABELS[zone],
+                percent_text(targets(zone)["standard"]),
+                percent_text(targets(zone)["recommended"]),
+            )
+            for zone in ZONES
         ],
         "own_page": region_id is None,
     }

@@ -22,6 +22,10 @@ from accreditation.selectors.visibility import (
     notices_visible_to,
     objections_visible_to,
 )
+from accreditation.services.certificate_batches import (
+    certificate_batch_resume,
+    certificate_batch_start,
+)
 from accreditation.services.notices import (
     objection_record,
     objection_resolve,
@@ -171,6 +175,8 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "open_objections": sum(
             1 for rows in objections.values() for r in rows if r["objection"].status == "open"
         ),
+        "batch": notice.certificate_batches.order_by("-id").first(),
+        "recognised": sum(1 for e in entries if e.status == e.Status.RECOGNISED),
     }
     return render(request, "web/officer/notice_detail.html", context)
 
@@ -241,5 +247,26 @@ def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
     else:
         messages.success(
             request, _("The notice is closed; the institutions listed are recognised.")
+        )
+    return redirect("web:officer_notice", notice.pk)
+
+
+@require_POST
+@officer_required
+def notice_certificates(request: HttpRequest, notice_id: int) -> HttpResponse:
+    """Issue the certificates of every recognition of the notice in the background
+    (or run the last batch again when it stopped or some failed)."""
+    notice = _notice_or_404(request, notice_id)
+    batch = notice.certificate_batches.order_by("-id").first()
+    try:
+        if request.POST.get("resume") and batch is not None:
+            certificate_batch_resume(actor=request.user, batch=batch)
+        else:
+            certificate_batch_start(actor=request.user, notice=notice)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(
+            request, _("The certificates are being issued; this page shows the progress.")
         )
     return redirect("web:officer_notice", notice.pk)

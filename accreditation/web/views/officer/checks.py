@@ -1,0 +1,216 @@
+"""Consistency checks after recognition: run one on a sample of a region's
+recognitions, record the re-scores, complete it to see the agreement per item and per
+region, and apply reductions (核减) with a reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accreditation.errors import DomainError
+from accreditation.models import ConsistencyCheck, Cycle, RecognitionAction, Region
+from accreditation.permissions import Action, may
+from accreditation.selectors.visibility import checks_visible_to
+from accreditation.services.consistency import (
+    consistency_check_complete,
+    consistency_check_run,
+    consistency_rescore_record,
+)
+from accreditation.services.reductions import ReductionItem, reduction_apply
+from accreditation.web.forms_officer import CheckRunForm
+from accreditation.web.presenters import GRADE_CHOICES, grade_label, level_label
+from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
+from standards.models import Level
+
+
+def _scope_regions(request: HttpRequest) -> list[Region]:
+    """Regions a check can cover: the officer's region and the one level below it."""
+    user = request.user
+    if user.region_id is None:
+        return list(Region.objects.filter(level__in=["province", "city"]).order_by("path"))
+    return [user.region, *Region.objects.filter(parent=user.region).order_by("code")]
+
+
+def _cycles(request: HttpRequest) -> list[Cycle]:
+    prefix = region_prefix(request.user)
+    cycles = Cycle.objects.select_related("province").order_by("-year", "province__code")
+    if prefix:
+        cycles = cycles.filter(province__path=prefix.split("/", 1)[0] + "/")
+    return list(cycles)
+
+
+def _check_or_404(request: HttpRequest, check_id: int) -> ConsistencyCheck:
+    check = (
+        checks_visible_to(request.user)
+        .select_related("region", "cycle__province")
+        .filter(pk=check_id)
+        .first()
+    )
+    if check is None:
+        raise Http404(_("No such check."))
+    return check
+
+
+@require_GET
+@officer_required
+def checks(request: HttpRequest) -> HttpResponse:
+    """The checks in the region and the form to run one."""
+    listed = list(checks_visible_to(request.user).select_related("region", "cycle")[:100])
+    context = {
+        "checks": listed,
+        "form": CheckRunForm(),
+        "cycles": _cycles(request),
+        "regions": _scope_regions(request),
+        "may_run": request.user.region_id is None
+        or may(request.user, Action.CHECK_RUN, request.user.region),
+    }
+    return render(request, "web/officer/checks.html", context)
+
+
+@require_POST
+@officer_required
+def check_run(request: HttpRequest) -> HttpResponse:
+    form = CheckRunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the cycle, the region and a share between 0 and 1."))
+        return redirect("web:officer_checks")
+    prefix = region_prefix(request.user)
+    region = Region.objects.filter(pk=form.cleaned_data["region"], path__startswith=prefix).first()
+    cycle = Cycle.objects.select_related("province").filter(pk=form.cleaned_data["cycle"]).first()
+    if region is None or cycle is None:
+        raise Http404(_("No such region or cycle."))
+    try:
+        check = consistency_check_run(
+            actor=request.user,
+            cycle=cycle,
+            region=region,
+            sample_share=form.cleaned_data["sample_share"],
+            seed=form.cleaned_data["seed"],
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+        return redirect("web:officer_checks")
+    messages.success(request, _("The sample is drawn; record the re-scores."))
+    return redirect("web:officer_check", check.pk)
+
+
+def _report_regions(report: dict | None) -> list[tuple[str, dict]]:
+    """The report's per-region rows with region names (one query)."""
+    if not report:
+        return []
+    per_region = report.get("per_region", {})
+    names = dict(Region.objects.filter(path__in=list(per_region)).values_list("path", "name"))
+    return [(names.get(path, path), row) for path, row in per_region.items()]
+
+
+@require_GET
+@officer_required
+def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+    check = _check_or_404(request, check_id)
+    samples = list(
+        check.samples.select_related(
+            "recognition__institution__region", "recognition__decision__result"
+        ).order_by("id")
+    )
+    rows = []
+    for sample in samples:
+        recognised = sample.recognition.decision.result.inputs["grades"]
+        current = sample.grades or recognised
+        rows.append(
+            {
+                "sample": sample,
+                "level": level_label(sample.recognition.level),
+                "rescored_level": level_label(sample.rescored_level)
+                if sample.grades is not None
+                else "",
+                "items": [
+                    (code, grade, current.get(code, "")) for code, grade in recognised.items()
+                ],
+            }
+        )
+    context = {
+        "check": check,
+        "rows": rows,
+        "grades": [(g, grade_label(g)) for g in GRADE_CHOICES],
+        "report_regions": _report_regions(check.report),
+        "actions": [
+            (RecognitionAction.DOWNGRADE, RecognitionAction.DOWNGRADE.label),
+            (RecognitionAction.REVOKE, RecognitionAction.REVOKE.label),
+        ],
+        "levels": Level.choices,
+        "reductions": list(check.reductions.prefetch_related("entries").order_by("-id")),
+    }
+    return render(request, "web/officer/check_detail.html", context)
+
+
+@require_POST
+@officer_required
+def check_rescore(request: HttpRequest, check_id: int, sample_id: int) -> HttpResponse:
+    check = _check_or_404(request, check_id)
+    sample = check.samples.select_related("recognition").filter(pk=sample_id).first()
+    if sample is None:
+        raise Http404(_("No such sample."))
+    grades = {
+        key.removeprefix("grade-"): value
+        for key, value in request.POST.items()
+        if key.startswith("grade-")
+    }
+    try:
+        consistency_rescore_record(
+            actor=request.user, check=check, recognition=sample.recognition, grades=grades
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, _("The re-score is recorded."))
+    return redirect("web:officer_check", check.pk)
+
+
+@require_POST
+@officer_required
+def check_complete(request: HttpRequest, check_id: int) -> HttpResponse:
+    check = _check_or_404(request, check_id)
+    try:
+        consistency_check_complete(actor=request.user, check=check)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, _("The check is completed."))
+    return redirect("web:officer_check", check.pk)
+
+
+@require_POST
+@officer_required
+def check_reduce(request: HttpRequest, check_id: int) -> HttpResponse:
+    """Apply a reduction (核减) to the chosen sampled recognitions, with one reason."""
+    check = _check_or_404(request, check_id)
+    samples = {s.pk: s for s in check.samples.select_related("recognition__institution__region")}
+    items = []
+    for value in request.POST.getlist("samples"):
+        if not value.isdigit() or int(value) not in samples:
+            raise Http404(_("No such sample."))
+        sample = samples[int(value)]
+        items.append(
+            ReductionItem(
+                recognition=sample.recognition,
+                action=request.POST.get(f"action-{sample.pk}", ""),
+                to_level=request.POST.get(f"to-{sample.pk}", ""),
+            )
+        )
+    try:
+        reduction_apply(
+            actor=request.user,
+            region=check.region,
+            reason=request.POST.get("reason", ""),
+            items=items,
+            check=check,
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(request, _("The reduction is applied."))
+    return redirect("web:officer_check", check.pk)

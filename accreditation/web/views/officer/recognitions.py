@@ -1,0 +1,182 @@
+"""Recognitions in the officer's region with their certificate records, and look-backs
+(回头看) on one recognition: confirm, downgrade or revoke with a reason.
+
+Certificates: the review process records a certificate (number, version, status) when
+it recognises an institution; issuing it (``certificate_issue``) renders and stores the
+signed PDF; a reissue after a correction supersedes it with a new number. The list
+links the API's download (the stored file, else rendered from the record). Whole
+notices are issued in the background from the notice's page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accreditation.errors import DomainError
+from accreditation.models import CertificateRecord, Recognition, Region
+from accreditation.permissions import Action, may
+from accreditation.selectors.visibility import lookbacks_visible_to, recognitions_visible_to
+from accreditation.services.certificates import certificate_issue, certificate_reissue
+from accreditation.services.reductions import lookback_record
+from accreditation.web.forms_officer import LookBackForm
+from accreditation.web.presenters import level_label
+from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
+from standards.models import Level
+
+PAGE_SIZE = 50
+
+
+def _recognitions(request: HttpRequest):
+    return recognitions_visible_to(request.user).select_related(
+        "institution__region", "cycle", "issuing_region"
+    )
+
+
+def _filter_regions(request: HttpRequest) -> list[Region]:
+    """The officer's region and the regions one level below it (provinces for national
+    officers), for the region filter. One query."""
+    user = request.user
+    if user.region_id is None:
+        return list(Region.objects.filter(parent=None).order_by("code"))
+    return [user.region, *Region.objects.filter(parent=user.region).order_by("code")]
+
+
+@require_GET
+@officer_required
+def recognitions(request: HttpRequest) -> HttpResponse:
+    """Recognitions filtered by level, region and status, with their certificate
+    numbers linked to the public verification page."""
+    qs = _recognitions(request)
+    level = request.GET.get("level", "")
+    status = request.GET.get("status", "")
+    region_id = request.GET.get("region", "")
+    if level in Level.values:
+        qs = qs.filter(level=level)
+    if status in Recognition.Status.values:
+        qs = qs.filter(status=status)
+    region = None
+    if region_id.isdigit():
+        prefix = region_prefix(request.user)
+        region = Region.objects.filter(pk=int(region_id), path__startswith=prefix).first()
+        if region is None:
+            raise Http404(_("No such region."))
+        qs = qs.filter(institution__region__path__startswith=region.path)
+    qs = qs.prefetch_related(
+        Prefetch("certificates", queryset=CertificateRecord.objects.order_by("-version"))
+    ).order_by("-recognised_on", "institution__name", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(r, level_label(r.level), list(r.certificates.all())) for r in page]
+    return render(
+        request,
+        "web/officer/recognitions.html",
+        {
+            "page": page,
+            "rows": rows,
+            "levels": Level.choices,
+            "statuses": Recognition.Status.choices,
+            "regions": _filter_regions(request),
+            "chosen": {"level": level, "status": status, "region": region.pk if region else None},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@officer_required
+def recognition_detail(request: HttpRequest, recognition_id: int) -> HttpResponse:
+    """One recognition: its certificates and look-backs, and the look-back form."""
+    recognition = _recognitions(request).filter(pk=recognition_id).first()
+    if recognition is None:
+        raise Http404(_("No such recognition."))
+    form = LookBackForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                lookback = lookback_record(
+                    actor=request.user,
+                    recognition=recognition,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    to_level=form.cleaned_data["to_level"],
+                    findings=form.cleaned_data["findings"],
+                )
+            except (ValidationError, PermissionDenied, DomainError) as exc:
+                refuse(request, exc)
+            else:
+                messages.success(request, _("The look-back is recorded."))
+                target = lookback.replacement or recognition
+                return redirect("web:officer_recognition", target.pk)
+        else:
+            messages.error(request, _("Choose the outcome and give the reason."))
+    context = {
+        "recognition": recognition,
+        "level_label": level_label(recognition.level),
+        "certificates": list(recognition.certificates.order_by("-version")),
+        "lookbacks": list(
+            lookbacks_visible_to(request.user)
+            .filter(recognition=recognition)
+            .select_related("recorded_by")
+            .order_by("-id")
+        ),
+        "form": form,
+        "may_review": may(request.user, Action.RECOGNITION_REVIEW, recognition)
+        and recognition.status == Recognition.Status.ACTIVE,
+        "may_issue": may(request.user, Action.NOTICE_MANAGE, recognition.issuing_region),
+    }
+    return render(request, "web/officer/recognition_detail.html", context)
+
+
+def _certificate_or_404(request: HttpRequest, recognition_id: int, certificate_id: int):
+    recognition = _recognitions(request).filter(pk=recognition_id).first()
+    certificate = (
+        recognition.certificates.filter(pk=certificate_id).first() if recognition else None
+    )
+    if certificate is None:
+        raise Http404(_("No such certificate."))
+    return recognition, certificate
+
+
+@require_POST
+@officer_required
+def certificate_issue_view(
+    request: HttpRequest, recognition_id: int, certificate_id: int
+) -> HttpResponse:
+    """Render and store the signed PDF of a valid certificate record."""
+    recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
+    try:
+        certificate_issue(actor=request.user, certificate=certificate)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(
+            request, _("Certificate %(number)s is issued.") % {"number": certificate.number}
+        )
+    return redirect("web:officer_recognition", recognition.pk)
+
+
+@require_POST
+@officer_required
+def certificate_reissue_view(
+    request: HttpRequest, recognition_id: int, certificate_id: int
+) -> HttpResponse:
+    """Supersede a valid certificate with a new number, after a correction."""
+    recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
+    try:
+        new = certificate_reissue(
+            actor=request.user, certificate=certificate, reason=request.POST.get("reason", "")
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(old)s is replaced by %(new)s.")
+            % {"old": certificate.number, "new": new.number},
+        )
+    return redirect("web:officer_recognition", recognition.pk)

@@ -1,0 +1,1 @@
+from tests.workflows.conftest import Experts, experts  # noqa: F401 - shared fixture
