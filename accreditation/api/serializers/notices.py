@@ -302,7 +302,10 @@ class VerificationSerializer(serializers.Serializer):
     state today."""
 
     number = serializers.CharField()
-    status = serializers.ChoiceField(choices=["valid", "expired", "revoked", "superseded"])
+    status = serializers.ChoiceField(
+        choices=["valid", "expired", "revoked", "superseded", "tampered"],
+        help_text="tampered: the stored record fails its own signature; nothing else is shown.",
+    )
     institution_name = serializers.CharField()
     institution_licence = serializers.CharField()
     region_name = serializers.CharField()
