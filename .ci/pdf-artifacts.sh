@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Render a sample certificate and assessment report and convert the first page of each
-# to PNG (test-artifacts/pdf/), for a look at the layout in CI. Needs poppler-utils and
-# a CJK font (fonts-arphic-uming or fonts-wqy-zenhei).
+# Render a certificate and an assessment report with the real services on a throwaway
+# SQLite database (demo data from seed_demo), and convert the first page of each to PNG
+# under test-artifacts/pdf/. Needs poppler-utils and a CJK font (fonts-arphic-uming or
+# fonts-wqy-zenhei).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -9,19 +10,13 @@ OUT=test-artifacts/pdf
 mkdir -p "$OUT"
 rm -f "$OUT"/*.pdf "$OUT"/*.png
 
-"$PY" - "$OUT" <<'PYEOF'
-import sys
-from pathlib import Path
-
-from accreditation.pdf import load_cjk_font, render_assessment_report, render_certificate
-from accreditation.pdf.samples import sample_certificate, sample_report
-
-out = Path(sys.argv[1])
-font = load_cjk_font()
-print(f"font: {font.name} ({font.source}, embedded={font.embedded})")
-(out / "certificate.pdf").write_bytes(render_certificate(sample_certificate(), font=font))
-(out / "report.pdf").write_bytes(render_assessment_report(sample_report(), font=font))
-PYEOF
+VAR=$(mktemp -d)
+trap 'rm -rf "$VAR"' EXIT
+unset DATABASE_URL
+export ACCREDITATION_VAR_DIR="$VAR" DJANGO_DEBUG=1
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py seed_demo >/dev/null
+"$PY" manage.py render_samples --out "$OUT"
 
 for pdf in "$OUT"/*.pdf; do
   pdftoppm -png -r 80 -f 1 -l 1 "$pdf" "${pdf%.pdf}"

@@ -107,13 +107,15 @@ def result_reasons(
     eligibility: Mapping[str, Mapping[str, Any]] | None = None,
     facts: Mapping[str, Any] | None = None,
 ) -> tuple[str, ...]:
-    """Why each level above the result was not reached, one line per failed condition,
+    """Why each level above the result was not reached, one line per failed condition
+    (a share condition repeated by a level that includes a lower one is said once),
     e.g. ``推荐标准：基本条款 B 级及以上条款占比 52%，低于要求的 60%（…）``.
     ``evaluation`` is ``Evaluation.as_dict()``; ``eligibility`` maps a level to its
     rule's eligibility (``conditions``, ``combine``)."""
     reached = evaluation.get("level")
     rank = LEVEL_RANK[reached] if reached else -1
     lines = []
+    seen: set[tuple[Any, ...]] = set()
     for level in evaluation.get("levels", ()):
         if LEVEL_RANK.get(level["level"], -1) <= rank:
             continue
@@ -121,6 +123,13 @@ def result_reasons(
         for condition in level.get("conditions", ()):
             if condition.get("passed"):
                 continue
+            code = condition.get("condition") or condition.get("code", "")
+            if code in SHARE_LABELS:
+                # A level that includes a lower one repeats its conditions: say it once.
+                key = (code, condition.get("required"), condition.get("denominator"))
+                if key in seen:
+                    continue
+                seen.add(key)
             reason = condition_reason(
                 condition, eligibility=(eligibility or {}).get(level["level"]), facts=facts
             )

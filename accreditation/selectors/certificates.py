@@ -173,13 +173,30 @@ def certificate_lookup(
             return None
         code = as_code
     recognition = record.recognition
+    checked_on = on or timezone.localdate()
     try:
         fields = certificate_fields(record)
         tampered = bool(record.verification_code) and not verify_code(
             fields, record.verification_code, certificate_secret()
         )
     except (TypeError, ValueError):
-        fields, tampered = live_fields(record), True
+        tampered = True
+    if tampered:
+        # Altered data is never shown as the certificate's: only its number and state.
+        return CertificateCheck(
+            number=record.number,
+            institution_name="",
+            institution_licence="",
+            region_name="",
+            level="",
+            cycle_year=0,
+            issuing_body="",
+            issue_date=checked_on,
+            valid_until=checked_on,
+            version=record.version,
+            checked_on=checked_on,
+            tampered=True,
+        )
     revoked = (
         record.status == CertificateRecord.Status.REVOKED
         or recognition.status == Recognition.Status.REVOKED
@@ -199,12 +216,11 @@ def certificate_lookup(
         issue_date=fields.issue_date,
         valid_until=fields.valid_until,
         version=fields.version,
-        checked_on=on or timezone.localdate(),
+        checked_on=checked_on,
         revoked_on=timezone.localtime(recognition.updated_at).date() if revoked else None,
         revocation_reason=recognition.status_reason if revoked else "",
         superseded_by=_successor(record) if superseded else "",
         code_matches=verify_code(fields, code, certificate_secret()) if code else None,
-        tampered=tampered,
     )
 
 

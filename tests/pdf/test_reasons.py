@@ -114,3 +114,15 @@ def test_every_unreachable_plan_of_the_engine_gets_a_specific_translation():
     all_na = {f"R0{i}": "NA" for i in range(1, 5)}
     plan = gap_plan(edition, rules, facts, all_na, target="recommended")
     assert plan.reason and gap_reason(plan.reason) != "现有条款无法达到该等级"
+
+
+def test_a_condition_repeated_by_an_including_level_is_said_once():
+    edition = edition_of(20, 5)
+    evaluation = evaluate(edition, all_rules(), LARGE_FACTS, grading(C=20)).as_dict()
+    reasons = result_reasons(evaluation)
+    assert evaluation["level"] is None
+    shares = [r.split("，")[0] for r in reasons]
+    assert len(shares) == len(set(r.split("：", 1)[1] for r in reasons))
+    assert "基本标准：基本条款 B 级及以上条款占比 0%" in shares
+    assert "推荐标准：基本条款 B 级及以上条款占比 0%" in shares  # 75% differs from 60%
+    assert sum("要求的 60%" in r for r in reasons) == 1

@@ -306,7 +306,7 @@ class VerificationSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.ChoiceField(
         choices=["valid", "expired", "revoked", "superseded", "tampered"],
-        help_text="tampered: the stored record fails its own signature; trust nothing shown.",
+        help_text="tampered: the stored record fails its own signature; nothing else is shown.",
     )
     institution_name = serializers.CharField()
     institution_licence = serializers.CharField()

@@ -230,3 +230,16 @@ def test_a_superseded_or_revoked_record_is_not_issued(world, record):
     with pytest.raises(DomainError) as info:
         certificate_issue(actor=None, certificate=record)
     assert info.value.code == "certificate_not_valid"
+
+
+def test_the_public_api_reports_a_tampered_record_without_its_data(client, world, record):
+    issued = certificate_issue(actor=None, certificate=record)
+    CertificateRecord.objects.filter(pk=issued.pk).update(institution_name="冒名卫生院")
+    response = client.get(f"/api/v1/public/certificates/{issued.verification_code}/")
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["status"], body["institution_name"], body["number"]) == (
+        "tampered",
+        "",
+        issued.number,
+    )
