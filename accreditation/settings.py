@@ -6,6 +6,8 @@ See README.md, "Configuration", for the full list.
 """
 
 import os
+import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -29,9 +31,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
+#: Management commands that neither sign nor check anything signed: they run without
+#: DJANGO_SECRET_KEY (on a throwaway random key), so a checkout can be inspected
+#: (``makemigrations --check``) before its secrets are configured.
+KEY_FREE_COMMANDS = frozenset({"makemigrations", "showmigrations", "help", "version"})
+
+
+def _key_free_command(argv: list[str]) -> bool:
+    return len(argv) > 1 and Path(argv[0]).name == "manage.py" and argv[1] in KEY_FREE_COMMANDS
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if _key_free_command(sys.argv):
+        SECRET_KEY = secrets.token_urlsafe(50)
+    elif not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
             "(set DJANGO_DEBUG=1 for a local demo)."

@@ -47,6 +47,15 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_migrations_can_be_checked_before_the_secret_key_is_configured(tmp_path):
+    result = run_manage(
+        "makemigrations", "--check", "--dry-run", ACCREDITATION_VAR_DIR=str(tmp_path)
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
