@@ -14,6 +14,7 @@ from accreditation.models import (
     Recognition,
     Reduction,
 )
+from accreditation.services.certificates import certificate_issue
 from accreditation.services.consistency import consistency_rescore_record
 from tests.accreditation.conftest import World
 from tests.accreditation.web.officer_setup import checked, recognised
@@ -39,9 +40,18 @@ def test_the_recognition_list_shows_certificate_numbers_linked_to_verification(
     page = response.content.decode()
     assert [r.pk for r, _, _ in response.context["rows"]] == [recognition.pk]
     assert 'href="{}"'.format(reverse("web:verify_code", args=[number])) in page
-    # No file is stored yet: the page says so and links the API's rendering download.
-    assert response.context["rows"][0][2][0].file.name == ""
+    # Not issued yet: the page says so and links no download (the API answers 409).
     download = reverse("api:certificate-download", args=[number])
+    assert response.context["rows"][0][2][0].file.name == ""
+    assert "尚未签发" in page
+    assert f'href="{download}"' not in page
+    assert client.get(download).status_code == 409
+    # Once issued, the page links the stored PDF.
+    certificate_issue(
+        actor=world.officer_province,
+        certificate=CertificateRecord.objects.get(recognition=recognition),
+    )
+    page = client.get(reverse("web:officer_recognitions")).content.decode()
     assert f'href="{download}"' in page
     pdf = client.get(download)
     assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
