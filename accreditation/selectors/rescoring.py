@@ -68,7 +68,7 @@ class AssessmentScoringInput:
 
 
 @dataclass(frozen=True, slots=True)
-class _Scope:
+class Scope:
     joins: str
     where: str
     params: tuple[Any, ...]
@@ -89,12 +89,12 @@ def _tables() -> dict[str, str]:
     }
 
 
-def _scope(
+def scope_for(
     cycle: Cycle | int | None,
     year: int | None,
     region: Region | None,
     id_range: tuple[int, int] | None = None,
-) -> _Scope:
+) -> Scope:
     """Joins after assessments ``a`` (cycle ``c``, maybe institution ``i`` and region
     ``r``) and the WHERE clause of the assessments in scope."""
     t = _tables()
@@ -120,12 +120,12 @@ def _scope(
         params.extend(id_range)
         grade_where.append("g.assessment_id BETWEEN %s AND %s")
         grade_params.extend(id_range)
-    return _Scope(
+    return Scope(
         joins, " AND ".join(where), tuple(params), " AND ".join(grade_where), tuple(grade_params)
     )
 
 
-def _standards(
+def standards_for(
     cycle: Cycle | int | None, year: int | None, region: Region | None
 ) -> dict[tuple[int, int], tuple[EditionSpec, dict[str, RuleSpec]]]:
     """(cycle id, edition id) -> the compiled edition and the cycle's rules, for the
@@ -159,7 +159,7 @@ def _standards(
     return chosen
 
 
-def _packing(
+def item_places(
     specs: Mapping[int, EditionSpec],
 ) -> tuple[list[tuple[int, int, int]], dict[int, tuple[str, ...]], int]:
     """Per item id its (word, bit shift); per edition its item codes in order; and the
@@ -181,7 +181,7 @@ def _packing(
     return places, codes, -(-longest // ITEMS_PER_WORD)
 
 
-def _packed_grades_sql(scope: _Scope, places: list[tuple[int, int, int]], n_words: int) -> str:
+def _packed_grades_sql(scope: Scope, places: list[tuple[int, int, int]], n_words: int) -> str:
     t = _tables()
     slot = (
         "CAST(CASE g.grade "
@@ -200,7 +200,7 @@ def _packed_grades_sql(scope: _Scope, places: list[tuple[int, int, int]], n_word
     )
 
 
-def _grade_rows_sql(scope: _Scope) -> str:
+def _grade_rows_sql(scope: Scope) -> str:
     t = _tables()
     # CROSS JOIN keeps SQLite's order: assessments in scope, then their grades by the
     # assessment index, already in (assessment, id) order.
@@ -211,7 +211,7 @@ def _grade_rows_sql(scope: _Scope) -> str:
     )
 
 
-def _assessments_sql(scope: _Scope) -> str:
+def _assessments_sql(scope: Scope) -> str:
     t = _tables()
     return (
         "SELECT a.id, a.institution_id, a.cycle_id, a.edition_id, a.status, a.target_level, "
@@ -253,11 +253,16 @@ def unpack_grades(words: Sequence[int | None], codes: Sequence[str]) -> dict[str
     return dict(zip(codes, slots, strict=False))
 
 
-class _PackedGrades:
+class PackedGrades:
     """PostgreSQL: every assessment's packed grades, read at once (a few integers each)."""
 
-    def __init__(self, scope: _Scope, specs: Mapping[int, EditionSpec]):
-        places, self.codes, n_words = _packing(specs)
+    def __init__(
+        self,
+        scope: Scope,
+        specs: Mapping[int, EditionSpec],
+        packing: tuple[list[tuple[int, int, int]], dict[int, tuple[str, ...]], int] | None = None,
+    ):
+        places, self.codes, n_words = packing or item_places(specs)
         self.packed: dict[int, tuple[int | None, ...]] = {}
         if places:
             with connection.cursor() as cursor:
@@ -276,7 +281,7 @@ class _GradeRows:
     """SQLite: the grade rows of the assessments in scope, streamed in assessment order
     and merged with the assessments, which come in the same order."""
 
-    def __init__(self, scope: _Scope, chunk_size: int):
+    def __init__(self, scope: Scope, chunk_size: int):
         self.cursor = connection.cursor()
         self.cursor.execute(_grade_rows_sql(scope), scope.grade_params)
         self.chunk_size = chunk_size
@@ -323,12 +328,12 @@ def scoring_inputs_stream(
 
     Raises ``CycleStandard.DoesNotExist`` for an assessment whose edition its cycle no
     longer applies, as ``cycle_standard_for`` does."""
-    scope = _scope(cycle, year, region, id_range)
-    standards = _standards(cycle, year, region)
+    scope = scope_for(cycle, year, region, id_range)
+    standards = standards_for(cycle, year, region)
     specs = {edition_id: spec for (_, edition_id), (spec, _) in standards.items()}
-    source: _PackedGrades | _GradeRows
+    source: PackedGrades | _GradeRows
     if connection.vendor == "postgresql":
-        source = _PackedGrades(scope, specs)
+        source = PackedGrades(scope, specs)
     else:
         source = _GradeRows(scope, chunk_size)
     try:
@@ -338,54 +343,71 @@ def scoring_inputs_stream(
 
 
 def _inputs(
-    scope: _Scope,
+    scope: Scope,
     standards: Mapping[tuple[int, int], tuple[EditionSpec, dict[str, RuleSpec]]],
-    source: _PackedGrades | _GradeRows,
+    source: PackedGrades | _GradeRows,
     on: dt.date | None,
     chunk_size: int,
 ) -> Iterator[AssessmentScoringInput]:
     with connection.cursor() as cursor:
         cursor.execute(_assessments_sql(scope), (on or today(), *scope.params))
         while rows := cursor.fetchmany(chunk_size):
-            for (
-                assessment_id,
-                institution_id,
-                cycle_id,
-                edition_id,
-                status,
-                target_level,
-                facts_id,
-                staff,
-                population,
-                beds,
-                ward,
-            ) in rows:
-                standard = standards.get((cycle_id, edition_id))
-                if standard is None:
-                    raise CycleStandard.DoesNotExist(
-                        f"cycle {cycle_id} does not apply edition {edition_id} "
-                        f"(assessment {assessment_id})"
-                    )
-                spec, rules = standard
-                yield AssessmentScoringInput(
-                    assessment_id=assessment_id,
-                    institution_id=institution_id,
-                    cycle_id=cycle_id,
-                    status=status,
-                    target_level=target_level,
-                    edition=spec,
-                    rules=rules,
-                    facts=Facts(
-                        medical_staff=staff,
-                        service_population=population,
-                        beds=beds,
-                        inpatient_ward=bool(ward),
-                    )
-                    if facts_id is not None
-                    else Facts(),
-                    facts_declared=facts_id is not None,
-                    grades=source.grades(assessment_id, edition_id),
-                )
+            yield from rows_to_inputs(rows, standards, source)
+
+
+def assessment_rows(scope: Scope, on: dt.date | None) -> list[tuple]:
+    """The assessments in scope with their facts in force on ``on``, as
+    :func:`rows_to_inputs` takes them (one query, fetched at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_assessments_sql(scope), (on or today(), *scope.params))
+        return cursor.fetchall()
+
+
+def rows_to_inputs(
+    rows: Sequence[tuple],
+    standards: Mapping[tuple[int, int], tuple[EditionSpec, dict[str, RuleSpec]]],
+    source: PackedGrades | _GradeRows,
+) -> Iterator[AssessmentScoringInput]:
+    """The engine's inputs of assessment rows (see ``_assessments_sql``), with grades
+    from ``source``."""
+    for (
+        assessment_id,
+        institution_id,
+        cycle_id,
+        edition_id,
+        status,
+        target_level,
+        facts_id,
+        staff,
+        population,
+        beds,
+        ward,
+    ) in rows:
+        standard = standards.get((cycle_id, edition_id))
+        if standard is None:
+            raise CycleStandard.DoesNotExist(
+                f"cycle {cycle_id} does not apply edition {edition_id} (assessment {assessment_id})"
+            )
+        spec, rules = standard
+        yield AssessmentScoringInput(
+            assessment_id=assessment_id,
+            institution_id=institution_id,
+            cycle_id=cycle_id,
+            status=status,
+            target_level=target_level,
+            edition=spec,
+            rules=rules,
+            facts=Facts(
+                medical_staff=staff,
+                service_population=population,
+                beds=beds,
+                inpatient_ward=bool(ward),
+            )
+            if facts_id is not None
+            else Facts(),
+            facts_declared=facts_id is not None,
+            grades=source.grades(assessment_id, edition_id),
+        )
 
 
 def grade_counts_by_assessment(
@@ -397,7 +419,7 @@ def grade_counts_by_assessment(
 ) -> list[tuple[int, int, int, int, int, int, int]]:
     """Per assessment in scope: (id, not graded, none, C, B, A, N/A) item counts. One
     plain aggregate query; ``bench_rescore`` times the engine against it."""
-    scope = _scope(cycle, year, region, id_range)
+    scope = scope_for(cycle, year, region, id_range)
     grades = ("", "none", "C", "B", "A", "NA")
     if connection.vendor == "postgresql":
         counts = ", ".join(f"COUNT(*) FILTER (WHERE g.grade = '{g}')" for g in grades)

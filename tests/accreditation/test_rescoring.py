@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accreditation.models import Assessment, CycleStandard, ItemGrade
-from accreditation.selectors import assessment_provisional_result
+from accreditation.selectors import assessment_provisional_result, rescoring_parallel
 from accreditation.selectors.rescoring import (
     SLOTS,
     grade_counts_by_assessment,
@@ -181,16 +181,21 @@ def test_grade_counts_by_assessment(graded):
 
 def test_bench_rescore_reports_both_scopes(graded):
     out = io.StringIO()
-    call_command("bench_rescore", "--repeat", "1", stdout=out)
+    call_command("bench_rescore", "--repeat", "1", "--workers", "2", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == f"database: {connection.vendor}; year 2026; best of 1 runs"
     assert lines[1] == "province 990000: 2 assessments, 12 item grades"
     assert lines[2].startswith("  raw SQL aggregate ")
-    assert lines[3].startswith("  engine            ")
-    assert lines[4].startswith("    of which evaluate() ")
-    assert lines[5].startswith("  ratio engine/raw  ")
-    assert lines[6] == "  levels reached: none 2"
-    assert lines[7] == "nation 2026: 2 assessments, 12 item grades"
+    assert lines[3] == "  engine, sequential"
+    assert lines[5].startswith("    of which evaluate() ")
+    assert lines[6].startswith("    ratio engine/raw ")
+    at = 7
+    if connection.vendor == "postgresql":  # the parallel run, PostgreSQL only
+        assert lines[7] == "  engine, 2 processes"
+        assert lines[9].startswith("    ratio engine/raw ")
+        at = 10
+    assert lines[at] == "  levels reached: none 2"
+    assert lines[at + 1] == "nation 2026: 2 assessments, 12 item grades"
 
 
 def test_bench_rescore_takes_a_cycle_or_a_province(graded):
@@ -219,3 +224,30 @@ def test_bench_rescore_without_cycles(db):
     with pytest.raises(CommandError) as excinfo:
         call_command("bench_rescore", stdout=io.StringIO())
     assert str(excinfo.value) == "No cycles. Generate data first (manage.py generate_synthetic)."
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parallel_scoring_gives_the_sequential_levels_in_order(graded, monkeypatch, workers):
+    more_assessments(graded, 3)
+    monkeypatch.setattr(rescoring_parallel, "CHUNK", 2)  # several chunks per worker
+    expected = [
+        (i.assessment_id, evaluate(i.edition, i.rules, i.facts, i.grades).level)
+        for i in scoring_inputs_stream(year=2026)
+    ]
+    assert len(expected) == 5
+    assert list(rescoring_parallel.scored(year=2026, workers=workers)) == expected
+    assert list(rescoring_parallel.scored(region=graded.other_city, workers=workers)) == [
+        expected[1]
+    ]
+
+
+def chapters_met(inputs, evaluation):
+    """A summary other than the level, run in the workers."""
+    return inputs.assessment_id, sorted(evaluation.chapters)
+
+
+def test_parallel_scoring_takes_any_summary(graded):
+    assert list(rescoring_parallel.scored(cycle=graded.cycle, summarise=chapters_met)) == [
+        (graded.assessment_a.pk, ["1", "2"]),
+        (graded.assessment_b.pk, ["1", "2"]),
+    ]
