@@ -18,7 +18,7 @@ from accreditation.models import (
 from accreditation.services.submission import assessment_submit
 from tests.accreditation.conftest import World
 from tests.accreditation.helpers import complete
-from tests.accreditation.web.test_institution_pages import _large_assessment
+from tests.accreditation.web.sized import large_assessment
 from tests.factories import CountyReviewerFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_the_county_reviewer_is_served(client, world: World, submitted, name):
 def test_the_review_page_runs_in_constant_queries(client, django_assert_max_num_queries):
     counts = []
     for size, year in ((10, 2030), (100, 2031)):
-        assessment, _staff = _large_assessment(size, year)
+        assessment, _staff = large_assessment(size, year)
         ItemGrade.objects.filter(assessment=assessment).update(grade="C")
         client.force_login(CountyReviewerFactory(region=assessment.institution.region))
         with django_assert_max_num_queries(14), CaptureQueriesContext(connection) as queries:
