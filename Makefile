@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install demo test lint format bench bench-pdf bench-certificates synthetic bench-rescore schema messages
+.PHONY: install demo test lint format bench bench-pdf bench-certificates bench-requests synthetic bench-rescore schema messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,22 @@ bench-certificates: install
 	ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
 	ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py bench_certificates --keep; \
 	status=$$?; rm -rf $$tmp; exit $$status
+
+# The item save and the 100-item checklist against GET /api/v1/ping/, same run: on a
+# throwaway SQLite database, or on DATABASE_URL when set (add
+# BENCH_REQUESTS_ARGS=--shared-database if it holds other data).
+BENCH_REQUESTS_ARGS ?=
+bench-requests: install
+	if [ -n "$$DATABASE_URL" ]; then \
+		DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
+		DJANGO_DEBUG=1 $(PY) manage.py bench_requests $(BENCH_REQUESTS_ARGS); \
+	else \
+		tmp=$$(mktemp -d) && \
+		ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
+		ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py bench_requests \
+			$(BENCH_REQUESTS_ARGS); \
+		status=$$?; rm -rf $$tmp; exit $$status; \
+	fi
 
 # A synthetic nation (45,000 institutions, ~4.4 million item grades) in the database of
 # DATABASE_URL, then the rescoring benchmark on it. Use an empty database: the data set

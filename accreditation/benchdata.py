@@ -1,12 +1,16 @@
-"""Recognitions created in bulk for benchmarks and sample documents (the review steps
-are not replayed). Only for throwaway databases or rolled-back transactions."""
+"""Data for benchmarks and sample documents, only for throwaway databases or rolled-back
+transactions: recognitions created in bulk (the review steps are not replayed), and the
+open checklist of the request benchmark (built through the services)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.utils import timezone
 
+from accreditation.demo import seed_demo
 from accreditation.models import (
     Assessment,
     AssessmentResult,
@@ -23,8 +27,15 @@ from accreditation.models import (
     User,
 )
 from standards.models import Edition
+from standards.services.files import catalogue_file_import, catalogue_files
 
 PROVINCE = "980000"
+
+#: The request benchmark's world: its own province, so it never meets the demo's (990000)
+#: or the bulk recognitions' (980000).
+CHECKLIST_PROVINCE = "970000"
+CHECKLIST_LICENCE = "PDY97010201"
+CHECKLIST_STAFF = "bench_requests_staff"
 
 
 def build_recognitions(
@@ -128,3 +139,80 @@ def build_recognitions(
         for n, r in enumerate(recognitions)
     )
     return notice
+
+
+def load_catalogue() -> list[str]:
+    """Import every edition and rule set of the catalogue folder (what ``manage.py
+    load_catalogue`` does; idempotent), answering one summary line per file."""
+    directory = settings.ACCREDITATION["CATALOGUE_DIR"]
+    lines = []
+    for file in catalogue_files(directory=directory):
+        result = catalogue_file_import(actor=None, path=file.path, source=file.source)
+        lines.append(f"{file.source}: {result.summary}")
+    return lines
+
+
+def checklist_world(today: dt.date) -> dict:
+    """The demo-format description (``fixtures/demo/demo.yaml``) of the request
+    benchmark: one township centre under THC-2022 (100 items) with a staff member and a
+    county reviewer, a cycle for ``today``'s year with deadlines still ahead, and the
+    assessment in progress (about 40 % of the applicable items graded)."""
+    ahead = [today + dt.timedelta(days=30 * n) for n in range(1, 6)]
+    stages = ["self_assessment", "county_review", "expert_review", "consolidation", "public_notice"]
+    return {
+        "format": "jiceng-demo/1",
+        "province": {"code": CHECKLIST_PROVINCE, "name": "请求基准省"},
+        "cities": [
+            {
+                "code": "970100",
+                "name": "请求基准市",
+                "counties": [{"code": "970102", "name": "请求基准县"}],
+            }
+        ],
+        "institutions": [
+            {
+                "licence": CHECKLIST_LICENCE,
+                "name": "请求基准县中心卫生院",
+                "kind": "thc",
+                "county": "970102",
+                "facts": [40, 30000, 30, True],
+                "staff": CHECKLIST_STAFF,
+            }
+        ],
+        "facts_effective_from": dt.date(today.year - 1, 1, 1),
+        "users": [
+            {"username": "bench_requests_reviewer", "role": "county_reviewer", "region": "970102"}
+        ],
+        "cycle": {
+            "year": today.year,
+            "name": f"{today.year}年请求基准",
+            "county_review_enabled": True,
+            "basic_confirmed_by": "city",
+            "notice_days": 7,
+            "validity_years": 3,
+            "editions": {"thc": "THC-2022"},
+            "deadlines": dict(zip(stages, ahead, strict=True)),
+        },
+        "assessments": [
+            {
+                "licence": CHECKLIST_LICENCE,
+                "target": "basic",
+                "state": "in_progress",
+                "profile": "average",
+            }
+        ],
+    }
+
+
+def build_checklist(today: dt.date | None = None) -> tuple[Assessment, User, bool]:
+    """The request benchmark's open 100-item assessment and its staff member, seeded
+    through the services (``accreditation.demo.seed_demo``) after loading the catalogue.
+    Idempotent by natural keys: a later call finds the same assessment (still open,
+    with whatever was saved since). The flag says whether anything was created."""
+    today = today or timezone.localdate()
+    load_catalogue()
+    report = seed_demo(checklist_world(today))
+    assessment = Assessment.objects.select_related("edition").get(
+        institution__licence_number=CHECKLIST_LICENCE, cycle__year=today.year
+    )
+    return assessment, User.objects.get(username=CHECKLIST_STAFF), bool(report.created)
