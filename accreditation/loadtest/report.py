@@ -68,6 +68,13 @@ class PhaseResult:
     client_saturated: bool = False
     #: gunicorn workers recycled during the phase (max_requests).
     worker_restarts: int = 0
+    #: CPU time of gunicorn (master and workers) and of locust during the phase.
+    server_cpu_seconds: float | None = None
+    client_cpu_seconds: float | None = None
+
+    def cpu_ms_per_request(self, seconds: float | None) -> float | None:
+        requests = self.total.requests
+        return None if seconds is None or not requests else seconds * 1000 / requests
 
     @property
     def total(self) -> Stat:
@@ -134,17 +141,48 @@ def format_table(rows: list[tuple[str, ...]], header: tuple[str, ...] = HEADER) 
     return "\n".join(lines)
 
 
-def format_report(results: list[PhaseResult], baseline: str) -> str:
-    """The table, then per phase the load average, gunicorn's worker restarts and
-    whether locust itself was saturated."""
-    notes = []
+PHASE_HEADER = (
+    "phase",
+    "load avg",
+    "restarts",
+    "gunicorn CPU ms/req",
+    "CPU ×",
+    "locust CPU ms/req",
+    "locust saturated",
+)
+
+
+def phase_rows(results: list[PhaseResult], baseline: str) -> list[tuple[str, ...]]:
+    """Per phase: the 1-minute load average before and after, gunicorn's recycled
+    workers, the CPU time gunicorn spent per request (also as a multiple of the
+    baseline's: less disturbed by other work on the machine than throughput) and
+    locust's, and whether locust warned that it was itself the bottleneck."""
+    base = next(result for result in results if result.phase == baseline)
+    base_cpu = base.cpu_ms_per_request(base.server_cpu_seconds)
+    rows = []
     for result in results:
-        note = (
-            f"{result.phase}: {result.description}; "
-            f"load average {result.load_before:.1f} -> {result.load_after:.1f}; "
-            f"{result.worker_restarts} worker restarts"
+        server_cpu = result.cpu_ms_per_request(result.server_cpu_seconds)
+        rows.append(
+            (
+                result.phase,
+                f"{result.load_before:.1f}-{result.load_after:.1f}",
+                str(result.worker_restarts),
+                _cell(server_cpu, 2),
+                _cell(ratio(server_cpu, base_cpu), 1),
+                _cell(result.cpu_ms_per_request(result.client_cpu_seconds), 2),
+                "yes" if result.client_saturated else "no",
+            )
         )
-        if result.client_saturated:
-            note += "; locust itself was above 90 % CPU (the client limited this phase)"
-        notes.append(note)
-    return format_table(report_rows(results, baseline)) + "\n\n" + "\n".join(notes)
+    return rows
+
+
+def format_report(results: list[PhaseResult], baseline: str) -> str:
+    """The requests table, the phases table, and what each phase ran."""
+    described = [f"{result.phase}: {result.description}" for result in results]
+    return "\n\n".join(
+        [
+            format_table(report_rows(results, baseline)),
+            format_table(phase_rows(results, baseline), PHASE_HEADER),
+            "\n".join(described),
+        ]
+    )

@@ -5,6 +5,7 @@ them) and is stopped by its own id."""
 from __future__ import annotations
 
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -56,8 +58,47 @@ def server_environment(
     return env
 
 
+def cpu_ticks(stat: str) -> tuple[int, int]:
+    """From a /proc/PID/stat line: (parent pid, CPU clock ticks of the process and of
+    its children it has reaped)."""
+    fields = stat.rsplit(")", 1)[1].split()
+    # After the command: state ppid ... utime (14th field) stime cutime cstime (17th).
+    return int(fields[1]), sum(int(value) for value in fields[11:15])
+
+
+def _stat(pid: int | str) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def worker_restarts(self) -> int:
+        """How many times gunicorn has recycled a worker so far (max_requests)."""
+        return worker_restarts(self.log)
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by the master and every worker, live or recycled (a
+        reaped worker's time is in the master's children's time); None without /proc."""
+        master = _stat(self.process.pid)
+        if master is None:
+            return None
+        ticks = cpu_ticks(master)[1]
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            stat = _stat(pid)
+            if stat is not None and cpu_ticks(stat)[0] == self.process.pid:
+                ticks += cpu_ticks(stat)[1]
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_restarts(server_log: Path) -> int:
-    """How many times gunicorn has recycled a worker so far (max_requests)."""
+    """How many times gunicorn has recycled a worker, from its log."""
     return server_log.read_text(errors="replace").count(WORKER_RECYCLED)
 
 
@@ -88,11 +129,11 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def gunicorn_server(env: dict[str, str], log: Path, timeout: float = 90) -> Iterator[str]:
-    """Start ``gunicorn -c gunicorn.conf.py accreditation.wsgi`` with ``env``, yield its
-    base URL once /healthz/ answers, and stop it (SIGTERM, then SIGKILL after the
-    graceful timeout) however the block ends. Raises ``RuntimeError`` when it does not
-    come up within ``timeout`` seconds."""
+def gunicorn_server(env: dict[str, str], log: Path, timeout: float = 90) -> Iterator[Server]:
+    """Start ``gunicorn -c gunicorn.conf.py accreditation.wsgi`` with ``env``, yield it
+    once /healthz/ answers, and stop it (SIGTERM, then SIGKILL after the graceful
+    timeout) however the block ends. Raises ``RuntimeError`` when it does not come up
+    within ``timeout`` seconds."""
     base = f"http://{env['GUNICORN_BIND']}"
     with open(log, "wb") as output:
         process = subprocess.Popen(
@@ -109,7 +150,7 @@ def gunicorn_server(env: dict[str, str], log: Path, timeout: float = 90) -> Iter
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not come up; its log ends:\n{_tail(log)}")
             time.sleep(0.25)
-        yield base
+        yield Server(base, process, log)
     finally:
         _stop(process, grace=35)
 
@@ -145,26 +186,37 @@ def locust_command(
     ]
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def locust_run(
     phase: Phase,
     *,
-    host: str,
+    server: Server,
     users: int,
     spawn_rate: int,
     seconds: int,
     plan_file: Path,
     output: Path,
-    server_log: Path,
 ) -> PhaseResult:
-    """Run one phase and read its statistics. Raises ``RuntimeError`` when locust
-    fails or overruns its time by a minute."""
+    """Run one phase against ``server`` and read its statistics, with the CPU time
+    gunicorn and locust used meanwhile. Raises ``RuntimeError`` when locust fails or
+    overruns its time by a minute."""
     prefix = output / phase.name
     log = output / f"{phase.name}-locust.log"
     env = {**os.environ, PLAN_ENV: str(plan_file), "PYTHONPATH": str(settings.BASE_DIR)}
     command = locust_command(
-        phase, host=host, users=users, spawn_rate=spawn_rate, seconds=seconds, csv_prefix=prefix
+        phase,
+        host=server.url,
+        users=users,
+        spawn_rate=spawn_rate,
+        seconds=seconds,
+        csv_prefix=prefix,
     )
-    load_before, restarts_before = os.getloadavg()[0], worker_restarts(server_log)
+    load_before, restarts_before = os.getloadavg()[0], server.worker_restarts()
+    server_cpu_before, client_cpu_before = server.cpu_seconds(), _children_cpu_seconds()
     with open(log, "wb") as out:
         process = subprocess.Popen(
             command,
@@ -180,6 +232,7 @@ def locust_run(
         raise RuntimeError(f"locust overran phase {phase.name}; log:\n{_tail(log)}") from None
     finally:
         _stop(process, grace=10)
+    server_cpu = server.cpu_seconds()
     stats_file = prefix.with_name(prefix.name + "_stats.csv")
     if returncode != 0 or not stats_file.exists():
         raise RuntimeError(f"locust failed in phase {phase.name} ({returncode}):\n{_tail(log)}")
@@ -190,5 +243,11 @@ def locust_run(
         load_before=load_before,
         load_after=os.getloadavg()[0],
         client_saturated=CLIENT_SATURATED in log.read_text(errors="replace"),
-        worker_restarts=worker_restarts(server_log) - restarts_before,
+        worker_restarts=server.worker_restarts() - restarts_before,
+        server_cpu_seconds=(
+            None
+            if server_cpu is None or server_cpu_before is None
+            else server_cpu - server_cpu_before
+        ),
+        client_cpu_seconds=_children_cpu_seconds() - client_cpu_before,
     )

@@ -145,11 +145,10 @@ class Command(BaseCommand):
             max_requests=options["max_requests"],
         )
         results = []
-        server_log = output / "gunicorn.log"
-        with gunicorn_server(env, server_log) as host:
-            booted = server_log.read_text(errors="replace").count("Booting worker")
+        with gunicorn_server(env, output / "gunicorn.log") as server:
+            booted = server.log.read_text(errors="replace").count("Booting worker")
             threads = env.get("GUNICORN_THREADS", "gunicorn.conf.py's")
-            self._step(started, f"gunicorn at {host}: {booted} workers, threads {threads}")
+            self._step(started, f"gunicorn at {server.url}: {booted} workers, threads {threads}")
             runs = [(phase, options["run_time"]) for phase in phases]
             if options["warm_up"] > 0:
                 runs.insert(0, (WARM_UP, options["warm_up"]))
@@ -157,13 +156,12 @@ class Command(BaseCommand):
                 self._step(started, f"{phase.name}: {users} users for {seconds} s")
                 result = locust_run(
                     phase,
-                    host=host,
+                    server=server,
                     users=users,
                     spawn_rate=options["spawn_rate"] or users,
                     seconds=seconds,
                     plan_file=plan_file,
                     output=output,
-                    server_log=server_log,
                 )
                 if phase is not WARM_UP:
                     results.append(result)

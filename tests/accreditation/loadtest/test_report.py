@@ -8,6 +8,7 @@ from accreditation.loadtest.report import (
     format_report,
     format_table,
     parse_stats,
+    phase_rows,
     ratio,
     report_rows,
 )
@@ -35,8 +36,8 @@ MIX_CSV = COLUMNS + (
 
 def _results() -> list[PhaseResult]:
     return [
-        PhaseResult("healthz", "bare", parse_stats(HEALTHZ_CSV), 1.0, 1.5),
-        PhaseResult("mix", "the mix", parse_stats(MIX_CSV), 1.5, 2.0, True, 3),
+        PhaseResult("healthz", "bare", parse_stats(HEALTHZ_CSV), 1.0, 1.5, False, 0, 8.0, 4.0),
+        PhaseResult("mix", "the mix", parse_stats(MIX_CSV), 1.5, 2.0, True, 3, 10.0),
     ]
 
 
@@ -100,10 +101,19 @@ def test_the_table_pads_columns_and_right_aligns_numbers():
     ]
 
 
-def test_the_report_notes_load_worker_restarts_and_a_saturated_client():
-    notes = format_report(_results(), "healthz").split("\n\n")[1].splitlines()
-    assert notes == [
-        "healthz: bare; load average 1.0 -> 1.5; 0 worker restarts",
-        "mix: the mix; load average 1.5 -> 2.0; 3 worker restarts; "
-        "locust itself was above 90 % CPU (the client limited this phase)",
+def test_phase_rows_give_load_restarts_and_cpu_per_request_against_the_baseline():
+    assert phase_rows(_results(), "healthz") == [
+        ("healthz", "1.0-1.5", "0", "1.00", "1.0", "0.50", "no"),
+        ("mix", "1.5-2.0", "3", "25.00", "25.0", "-", "yes"),
     ]
+
+
+def test_the_report_has_both_tables_and_the_phase_descriptions():
+    requests, phases, described = format_report(_results(), "healthz").split("\n\n")
+    assert requests.splitlines()[0].split() == [
+        "phase", "request", "req/s", "median", "ms", "p95", "ms", "failed", "req/s", "×",
+        "median", "×",
+    ]  # fmt: skip
+    assert len(requests.splitlines()) == 2 + 5
+    assert phases.splitlines()[0].startswith("phase    load avg  restarts  gunicorn CPU ms/req")
+    assert described.splitlines() == ["healthz: bare", "mix: the mix"]

@@ -5,6 +5,7 @@ from pathlib import Path
 from accreditation.loadtest.endpoints import PHASES
 from accreditation.loadtest.runner import (
     LOCUSTFILE,
+    cpu_ticks,
     free_port,
     locust_command,
     server_environment,
@@ -73,3 +74,9 @@ def test_worker_restarts_counts_gunicorns_recycling_lines(tmp_path):
 
 def test_free_port_is_a_port_number():
     assert 1024 <= free_port() <= 65535
+
+
+def test_cpu_ticks_reads_the_parent_and_the_time_of_the_process_and_its_reaped_children():
+    # pid (comm, with a space and a parenthesis) state ppid ... utime stime cutime cstime
+    stat = "4242 (gunicorn: (x) y) S 4200 4242 4242 0 -1 4194560 100 0 0 0 700 50 30 20 20 0"
+    assert cpu_ticks(stat) == (4200, 800)
