@@ -89,8 +89,9 @@ PHASES: tuple[Phase, ...] = (
     Phase("ping", "GET /api/v1/ping/ with an API token", ("PingUser",)),
     Phase(
         "mix",
-        "staff 3 : reviewers 1 : officers 1 (lists, 100-item checklist, item saves)",
-        ("StaffUser", "ReviewerUser", "OfficerUser"),
+        "each user: staff 5 (list 1, 100-item checklist 2, item save 2) : reviewer 2 : "
+        "officer 3 (lists, dashboard)",
+        ("MixUser",),
     ),
 )
 

@@ -3,9 +3,9 @@ locust patches the standard library with gevent, so Django never imports this mo
 
 Every user runs a closed loop without think time (the next request leaves when the
 previous answer arrives), so a phase measures the server's capacity at that
-concurrency. Each user takes its own credential from the plan file; institution staff
-each edit their own assessment, so an edit conflict (409) means two users shared one
-(more users than editable assessments) and is counted apart, not as a failure.
+concurrency. Each user takes its own credentials from the plan file; as institution
+staff each edits its own assessment, so an edit conflict (409) means two users shared
+one (more users than editable assessments) and is counted apart, not as a failure.
 """
 
 from __future__ import annotations
@@ -61,46 +61,52 @@ class HealthzUser(FastHttpUser):
         self.client.get(HEALTHZ.url(), name=HEALTHZ.name)
 
 
-class ApiUser(FastHttpUser):
-    abstract = True
+def _headers(credential: Credential) -> dict[str, str]:
+    return {"Authorization": f"Token {credential.token}"}
+
+
+class PingUser(FastHttpUser):
+    """The cheapest authenticated API request: token lookup, DRF, one JSON field."""
+
     wait_time = constant(0)
-    role = "staff"
 
     def on_start(self):
-        self.credential = _credential(self.role)
-        self.headers = {"Authorization": f"Token {self.credential.token}"}
-
-    def get(self, endpoint: Endpoint, **values):
-        return self.client.get(endpoint.url(**values), name=endpoint.name, headers=self.headers)
-
-
-class PingUser(ApiUser):
-    """The cheapest authenticated API request: token lookup, DRF, one JSON field."""
+        self.headers = _headers(_credential("staff"))
 
     @task
     def ping(self):
-        self.get(PING)
+        self.client.get(PING.url(), name=PING.name, headers=self.headers)
 
 
-class StaffUser(ApiUser):
-    """Institution staff grading their own assessment: the list, the whole checklist,
-    and saves of one item with the version last read."""
+class MixUser(FastHttpUser):
+    """Every user runs the same weighted mix, so that the share of each request does
+    not depend on which gunicorn worker a user's kept-alive connection landed on: as
+    institution staff of its own assessment (list 1, the whole checklist 2, saving one
+    item with the version last read 2), as a county reviewer (queue 1, task inbox 1)
+    and as a city or province officer (assessments 1, institutions 1, dashboard 1).
+    Half the requests are the staff's, a fifth are writes."""
 
-    weight = 3
+    wait_time = constant(0)
 
     def on_start(self):
-        super().on_start()
-        self.assessment = self.credential.assessment
+        self.staff = _credential("staff")
+        self.reviewer = _credential("reviewer")
+        self.officer = _credential("officer")
         #: item code -> [version, grade], from the last checklist read and saves.
         self.items: dict[str, list] = {}
 
+    def get(self, endpoint: Endpoint, credential: Credential, **values):
+        return self.client.get(
+            endpoint.url(**values), name=endpoint.name, headers=_headers(credential)
+        )
+
     @task(1)
-    def assessments(self):
-        self.get(STAFF_ASSESSMENTS)
+    def staff_assessments(self):
+        self.get(STAFF_ASSESSMENTS, self.staff)
 
     @task(2)
-    def checklist(self):
-        response = self.get(STAFF_CHECKLIST, assessment=self.assessment)
+    def staff_checklist(self):
+        response = self.get(STAFF_CHECKLIST, self.staff, assessment=self.staff.assessment)
         if response.status_code == 200:
             self.items = {
                 row["item"]["code"]: [row["version"], row["grade"]]
@@ -109,17 +115,17 @@ class StaffUser(ApiUser):
             }
 
     @task(2)
-    def save_item(self):
+    def staff_save(self):
         if not self.items:
-            self.checklist()
+            self.staff_checklist()
             return
         code = random.choice(list(self.items))
         version, grade = self.items[code]
         with self.client.patch(
-            STAFF_ITEM_SAVE.url(assessment=self.assessment, item=code),
+            STAFF_ITEM_SAVE.url(assessment=self.staff.assessment, item=code),
             json={"version": version, "grade": NEXT_GRADE[grade]},
             name=STAFF_ITEM_SAVE.name,
-            headers=self.headers,
+            headers=_headers(self.staff),
             catch_response=True,
         ) as response:
             if response.status_code == 200:
@@ -130,36 +136,22 @@ class StaffUser(ApiUser):
                 response.success()
                 self.items = {}  # read the checklist again
 
+    @task(1)
+    def reviewer_queue(self):
+        self.get(REVIEWER_QUEUE, self.reviewer)
 
-class ReviewerUser(ApiUser):
-    """County reviewers reading their queue and their task inbox."""
+    @task(1)
+    def reviewer_inbox(self):
+        self.get(REVIEWER_TASKS, self.reviewer)
 
-    weight = 1
-    role = "reviewer"
+    @task(1)
+    def officer_assessments(self):
+        self.get(OFFICER_ASSESSMENTS, self.officer)
 
-    @task
-    def queue(self):
-        self.get(REVIEWER_QUEUE)
+    @task(1)
+    def officer_institutions(self):
+        self.get(OFFICER_INSTITUTIONS, self.officer)
 
-    @task
-    def inbox(self):
-        self.get(REVIEWER_TASKS)
-
-
-class OfficerUser(ApiUser):
-    """City and province officers reading lists and their region's dashboard."""
-
-    weight = 1
-    role = "officer"
-
-    @task
-    def assessments(self):
-        self.get(OFFICER_ASSESSMENTS)
-
-    @task
-    def institutions(self):
-        self.get(OFFICER_INSTITUTIONS)
-
-    @task
-    def dashboard(self):
-        self.get(OFFICER_DASHBOARD, region=self.credential.region)
+    @task(1)
+    def officer_dashboard(self):
+        self.get(OFFICER_DASHBOARD, self.officer, region=self.officer.region)

@@ -122,8 +122,11 @@ class Command(BaseCommand):
         for line in data_set_build(institutions=options["institutions"]):
             self._step(started, line)
         plan = bench_plan(users=users)
-        if not plan.staff:
-            raise CommandError("No editable assessment with a staff member to simulate.")
+        if not (plan.staff and plan.reviewer and plan.officer):
+            raise CommandError(
+                "Nothing to simulate: the mix needs an editable assessment with its staff "
+                "member, a county reviewer and a city or province officer."
+            )
         plan_file = output / "plan.json"
         plan.write(plan_file)
         self._step(

@@ -57,7 +57,7 @@ def test_locust_runs_headless_and_bounded_with_the_phase_user_classes():
         "-m", "locust", "--locustfile", str(LOCUSTFILE), "--headless",
         "--users", "20", "--spawn-rate", "20", "--run-time", "15s", "--stop-timeout", "5",
         "--host", "http://127.0.0.1:8123", "--csv", "/tmp/out/mix", "--only-summary",
-        "--exit-code-on-error", "0", "StaffUser", "ReviewerUser", "OfficerUser",
+        "--exit-code-on-error", "0", "MixUser",
     ]  # fmt: skip
 
 
