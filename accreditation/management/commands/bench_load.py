@@ -35,14 +35,15 @@ def _terminated(signum, frame):
 
 class Command(BaseCommand):
     help = (
-        "Load benchmark against gunicorn (gunicorn.conf.py, debug off, plain http on "
-        "127.0.0.1) and the PostgreSQL database of DATABASE_URL: migrates, loads the "
+        "Load benchmark against gunicorn (gunicorn.conf.py without worker recycling, "
+        "debug off, plain http on 127.0.0.1) and the PostgreSQL database of "
+        "DATABASE_URL: migrates, loads the "
         "catalogue, seeds the demo world and a synthetic province, issues API tokens, "
         "then runs locust headless for --run-time seconds per phase: /healthz/ (the "
         "baseline), /api/v1/ping/ with a token, and a mix of staff editing their own "
         "assessments with reviewers and officers reading lists. Prints requests/s, "
-        "median and p95 per endpoint and as multiples of the baseline. Writes to the "
-        "database: use a throwaway one."
+        "median and p95 per endpoint and as multiples of the baseline, and gunicorn's "
+        "CPU time per request. Writes to the database: use a throwaway one."
     )
 
     def add_arguments(self, parser):
@@ -60,7 +61,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-requests",
             type=int,
-            help="gunicorn worker recycling (default: gunicorn.conf.py's; 0 never)",
+            default=0,
+            help="recycle a gunicorn worker after this many requests (default 0: never; "
+            "at /healthz/'s rate gunicorn.conf.py's value would restart a worker every few "
+            "seconds and charge Django's start-up to the baseline)",
         )
         parser.add_argument(
             "--institutions",
