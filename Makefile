@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install demo test lint format bench bench-pdf bench-certificates bench-requests synthetic bench-rescore schema messages
+.PHONY: install demo test lint format bench bench-pdf bench-certificates bench-requests synthetic bench-rescore bench-load schema messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,13 @@ synthetic: install
 
 bench-rescore: install
 	DJANGO_DEBUG=1 $(PY) manage.py bench_rescore
+
+# API throughput and latency under concurrent load: gunicorn (debug off, plain http on
+# 127.0.0.1) and the PostgreSQL database of DATABASE_URL (a throwaway one: it is seeded
+# and written to), locust in three timed phases, each figure against /healthz/.
+BENCH_LOAD_ARGS ?=
+bench-load: install
+	DJANGO_DEBUG=1 $(PY) manage.py bench_load $(BENCH_LOAD_ARGS)
 
 # The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
 schema: install
