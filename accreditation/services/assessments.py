@@ -246,6 +246,7 @@ def _locked_grade(actor: User, assessment_id: int, item_code: str) -> ItemGrade 
         .select_for_update(of=("assessment", "self"))
         .annotate(metric_code=F("item__metric_code"))
         .filter(scope, assessment_id=assessment_id, item_code=item_code)
+        .order_by()  # one row at most; the default order would join cycle and institution
     )
     return next(iter(rows[:1]), None)
 
