@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accreditation.models import (
     Assessment,
@@ -68,25 +68,32 @@ def institutions_visible_to(user: Any) -> QuerySet[Institution]:
     return qs.none()
 
 
-def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
-    """Assessments ``user`` may read (``Action.ASSESSMENT_VIEW``); experts see exactly
-    those they are assigned to."""
-    qs = Assessment.objects.all()
+def assessment_scope(user: Any, *, via: str = "") -> Q | None:
+    """The scope of ``assessments_visible_to`` as a filter on the assessment reached
+    through ``via`` (``"assessment__"`` from a row inside it), so a service can read that
+    row and its assessment in one query: ``Q()`` for every assessment, None for none."""
     if not _active(user):
-        return qs.none()
+        return None
     role = user.role
     if role == Role.ADMINISTRATOR:
-        return qs
+        return Q()
     if role == Role.INSTITUTION_STAFF:
-        return qs.filter(institution_id=user.institution_id) if user.institution_id else qs.none()
+        return Q(**{f"{via}institution_id": user.institution_id}) if user.institution_id else None
     if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
         prefix = _region_prefix(user)
         if prefix is None:
-            return qs.none()
-        return qs.filter(institution__region__path__startswith=prefix) if prefix else qs
+            return None
+        return Q(**{f"{via}institution__region__path__startswith": prefix}) if prefix else Q()
     if role == Role.EXPERT:
-        return qs.filter(expert_assignments__expert=user)
-    return qs.none()
+        return Q(**{f"{via}expert_assignments__expert": user})
+    return None
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    """Assessments ``user`` may read (``Action.ASSESSMENT_VIEW``); experts see exactly
+    those they are assigned to."""
+    scope = assessment_scope(user)
+    return Assessment.objects.none() if scope is None else Assessment.objects.filter(scope)
 
 
 def assessment_get_for_user(*, user: Any, assessment_id: int) -> Assessment:

@@ -10,6 +10,7 @@ transaction, locks the assessment row, refuses illegal status changes using
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
+from accreditation.selectors.visibility import assessment_scope, assessments_visible_to
 from accreditation.services.audit import audit_record
 from accreditation.services.common import (
     lock_assessment,
@@ -169,56 +171,127 @@ def _clean_metric(value: Any) -> Decimal | None:
     return number
 
 
+class Keep(Enum):
+    """The type of :data:`KEEP`."""
+
+    KEEP = "keep"
+
+
+#: A value ``item_grade_save`` leaves as stored (a PATCH that omits the field).
+KEEP = Keep.KEEP
+
+
 def _clean_item_values(
-    grade: str, na_reason: str, metric_value: Any, note: str
-) -> tuple[str, str, Decimal | None, str]:
-    errors: dict[str, str] = unstorable_text(na_reason=na_reason, note=note)
-    if grade not in Value.values:
+    grade: str | Keep, na_reason: str | Keep, metric_value: Any, note: str | Keep
+) -> tuple[str | Keep, str | Keep, Decimal | Keep | None, str | Keep]:
+    """The values that were sent, cleaned; ``KEEP`` stays ``KEEP``. A reason sent
+    without the N/A grade is dropped; when the grade is kept, the caller decides once
+    the stored grade is known (:func:`_merge_item_values`)."""
+    sent = {"na_reason": na_reason, "note": note}
+    errors: dict[str, str] = unstorable_text(**{k: v for k, v in sent.items() if v is not KEEP})
+    if grade is not KEEP and grade not in Value.values:
         errors["grade"] = _("Choose none, C, B, A or not applicable.")
-    na_reason = (na_reason or "").strip() if grade == Value.NA else ""
-    if len(na_reason) > MAX_REASON_CHARS:
-        errors["na_reason"] = _("The reason is too long.")
-    note = (note or "").strip()
-    if len(note) > MAX_NOTE_CHARS:
-        errors["note"] = _("The note is too long.")
+    if na_reason is not KEEP:
+        na_reason = (na_reason or "").strip() if grade in (Value.NA, KEEP) else ""
+        if grade == Value.NA and len(na_reason) > MAX_REASON_CHARS:
+            errors["na_reason"] = _("The reason is too long.")
+    elif grade is not KEEP and grade != Value.NA:
+        na_reason = ""
+    if note is not KEEP:
+        note = (note or "").strip()
+        if len(note) > MAX_NOTE_CHARS:
+            errors["note"] = _("The note is too long.")
     if errors:
         raise ValidationError(errors)
-    return grade, na_reason, _clean_metric(metric_value), note
+    metric = metric_value if metric_value is KEEP else _clean_metric(metric_value)
+    return grade, na_reason, metric, note
+
+
+def _merge_item_values(
+    row: ItemGrade,
+    grade: str | Keep,
+    na_reason: str | Keep,
+    metric: Decimal | Keep | None,
+    note: str | Keep,
+) -> tuple[str, str, Decimal | None, str]:
+    """The cleaned values with ``KEEP`` replaced by the stored ones."""
+    grade = row.grade if grade is KEEP else grade
+    if grade != Value.NA:
+        na_reason = ""
+    elif na_reason is KEEP:
+        na_reason = row.na_reason
+    elif len(na_reason) > MAX_REASON_CHARS:  # sent with the grade kept as N/A
+        raise ValidationError({"na_reason": _("The reason is too long.")})
+    return (
+        grade,
+        na_reason,
+        row.metric_value if metric is KEEP else metric,
+        row.note if note is KEEP else note,
+    )
+
+
+def _locked_grade(actor: User, assessment_id: int, item_code: str) -> ItemGrade | None:
+    """The item's row with its assessment, both locked, or None when the item is
+    unknown or the assessment is out of ``actor``'s scope (nothing is locked then).
+
+    The lock order is the assessment's, then the row's, as in every other service
+    (``lock_assessment`` first, then grades), so saves and submissions cannot deadlock;
+    PostgreSQL takes the locks in the order of ``FOR UPDATE OF`` and re-reads both rows
+    if another transaction changed them while this one waited."""
+    scope = assessment_scope(actor, via="assessment__")
+    if scope is None:
+        return None
+    rows = (
+        ItemGrade.objects.select_related("assessment")
+        .select_for_update(of=("assessment", "self"))
+        .annotate(metric_code=F("item__metric_code"))
+        .filter(scope, assessment_id=assessment_id, item_code=item_code)
+        .order_by()  # one row at most; the default order would join cycle and institution
+    )
+    return next(iter(rows[:1]), None)
 
 
 def item_grade_save(
     *,
     actor: User,
-    assessment: Assessment,
+    assessment: Assessment | int,
     item_code: str,
     expected_version: int,
-    grade: str,
-    na_reason: str = "",
-    metric_value: Decimal | int | str | None = None,
-    note: str = "",
+    grade: str | Keep,
+    na_reason: str | Keep = "",
+    metric_value: Decimal | int | str | Keep | None = None,
+    note: str | Keep = "",
 ) -> ItemGrade:
-    """Save the institution's grade, N/A reason, metric value and note for one item.
+    """Save the institution's grade, N/A reason, metric value and note for one item of
+    ``assessment`` (the object or its id: the service reads it again, under lock, and
+    decides scope and permission on that row). ``KEEP`` leaves a value as stored.
 
     Optimistic concurrency: the write is one ``UPDATE ... WHERE version =
     expected_version``; on a stale version nothing is written and ``ConflictError``
     carries the stored values and version. A save that changes nothing writes nothing.
     An N/A reason is kept only with the N/A grade; a metric value only on items that
-    have a metric. At most six queries including the permission check and the audit row.
+    have a metric. A save is four queries (PostgreSQL and SQLite): the locked read of
+    the row with its assessment, the UPDATE, the audit row and the COMMIT (plus BEGIN on
+    SQLite); refusals may read once more to tell which one applies.
 
-    Raises ``PermissionDenied`` unless ``actor`` is staff of the institution,
-    ``NotEditable`` unless the assessment is a draft or returned, ``ValidationError``
-    for an unknown item or invalid values."""
-    grade, na_reason, metric, note = _clean_item_values(grade, na_reason, metric_value, note)
-    require(actor, Action.ASSESSMENT_EDIT, assessment)
+    Raises ``Assessment.DoesNotExist`` when the assessment does not exist or is out of
+    ``actor``'s scope (``selectors.visibility``), then, in this order,
+    ``ValidationError`` for invalid values, ``PermissionDenied`` unless ``actor`` is
+    staff of the institution, ``NotEditable`` unless the assessment is a draft or
+    returned, ``ValidationError`` for an unknown item, ``ConflictError`` on a stale
+    version, ``ValidationError`` for a metric value on an item without a metric."""
+    assessment_id = assessment if isinstance(assessment, int) else assessment.pk
     with transaction.atomic():
-        locked = lock_assessment(assessment)
+        row = _locked_grade(actor, assessment_id, item_code)
+        # Without the row, everything below refuses: no lock needed to say which way.
+        locked = (
+            row.assessment
+            if row is not None
+            else assessments_visible_to(actor).get(pk=assessment_id)  # DoesNotExist: 404
+        )
+        sent = _clean_item_values(grade, na_reason, metric_value, note)
         require(actor, Action.ASSESSMENT_EDIT, locked)
         refuse_unless_editable(locked)
-        row = (
-            ItemGrade.objects.select_related("item")
-            .filter(assessment_id=locked.pk, item_code=item_code)
-            .first()
-        )
         if row is None:
             raise ValidationError({"item_code": _("No such item in this assessment.")})
         if row.version != expected_version:
@@ -226,17 +299,14 @@ def item_grade_save(
                 _("Someone else saved this item meanwhile; review the current values."),
                 current=row.values(),
             )
-        if metric is not None and not row.item.metric_code:
+        values = _merge_item_values(row, *sent)
+        if values[2] is not None and not row.metric_code:
             raise ValidationError({"metric_value": _("This item has no metric.")})
         before = row.values()
-        if (row.grade, row.na_reason, row.metric_value, row.note) == (
-            grade,
-            na_reason,
-            metric,
-            note,
-        ):
+        if (row.grade, row.na_reason, row.metric_value, row.note) == values:
             return row
         now = timezone.now()
+        grade, na_reason, metric, note = values
         updated = ItemGrade.objects.filter(pk=row.pk, version=expected_version).update(
             grade=grade,
             na_reason=na_reason,
@@ -252,7 +322,7 @@ def item_grade_save(
                 _("Someone else saved this item meanwhile; review the current values."),
                 current=row.values(),
             )
-        row.grade, row.na_reason, row.metric_value, row.note = grade, na_reason, metric, note
+        row.grade, row.na_reason, row.metric_value, row.note = values
         row.version = expected_version + 1
         row.updated_by, row.updated_at = actor, now
         after = row.values()

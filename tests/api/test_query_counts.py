@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from rest_framework.test import APIClient
 
 from accreditation.models import (
     Assessment,
@@ -287,3 +288,17 @@ def test_list_queries_stay_within_budget_at_two_sizes(
             (len(captured), body["count"] if endpoint.paginated else len(body["children"]))
         )
     assert counts[1][1] > counts[0][1] >= SIZES[0]
+
+
+def test_item_save_answers_in_at_most_seven_queries(world, django_assert_max_num_queries):
+    # The session and the user (as every signed-in request), then the save: SAVEPOINT
+    # (BEGIN outside tests), the locked read, UPDATE, audit row, RELEASE (COMMIT). The
+    # values a PATCH omits are kept by the service, not read by the view.
+    client = APIClient()
+    client.force_login(world.staff_a)
+    url = f"/api/v1/assessments/{world.assessment_a.pk}/items/1.1.1/"
+    with django_assert_max_num_queries(7):
+        response = client.patch(url, {"grade": "B", "version": 1}, format="json")
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["version"] == 2
+    assert ItemGrade.objects.get(assessment=world.assessment_a, item_code="1.1.1").grade == "B"

@@ -48,6 +48,7 @@ from accreditation.selectors import (
     institutions_visible_to,
 )
 from accreditation.services.assessments import (
+    KEEP,
     assessment_open,
     assessment_return,
     assessment_target_level_set,
@@ -169,18 +170,21 @@ class ItemGradeDetail(AssessmentScoped, APIView):
         institution's staff, while a draft or returned). Send the item's ``version``; a
         stale one answers 409 ``stale_version`` with the stored values in
         ``details.current``. Omitted values keep their stored value."""
-        assessment = self.get_assessment()
-        data = validated(ItemGradeInputSerializer, request.data)
-        row = ItemGrade.objects.get(assessment=assessment, item_code=item_code)
+        serializer = ItemGradeInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            self.get_assessment()  # out of scope: 404 before 400
+            raise ValidationError(serializer.errors)
+        data = serializer.validated_data
+        # The service reads the assessment under lock and answers 404 out of scope.
         saved = item_grade_save(
             actor=request.user,
-            assessment=assessment,
+            assessment=assessment_id,
             item_code=item_code,
             expected_version=data["version"],
-            grade=data.get("grade", row.grade),
-            na_reason=data.get("na_reason", row.na_reason),
-            metric_value=data.get("metric_value", row.metric_value),
-            note=data.get("note", row.note),
+            grade=data.get("grade", KEEP),
+            na_reason=data.get("na_reason", KEEP),
+            metric_value=data.get("metric_value", KEEP),
+            note=data.get("note", KEEP),
         )
         return Response(ItemGradeSerializer(saved).data)
 

@@ -228,9 +228,9 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
     """Autosave one item: the values with the version they were edited from. On a
     stale version (409) the response carries the stored values, who saved them and
     when, so the page can offer "use theirs / keep mine"."""
-    assessment = assessment_or_404(request, assessment_id)
     form = ItemValuesForm.from_body(request.body)
     if not form.is_valid():
+        assessment_or_404(request, assessment_id)  # out of scope: 404 before 400
         return json_error(
             "invalid",
             _("The request is malformed."),
@@ -239,9 +239,10 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
         )
     data = form.cleaned_data
     try:
+        # The service reads the assessment under lock; out of scope it does not exist.
         row = item_grade_save(
             actor=request.user,
-            assessment=assessment,
+            assessment=assessment_id,
             item_code=item_code,
             expected_version=data["version"],
             grade=data["grade"],
@@ -249,10 +250,12 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
             metric_value=data["metric_value"],
             note=data["note"],
         )
+    except Assessment.DoesNotExist:
+        raise Http404(_("No such assessment.")) from None
     except ConflictError as exc:
         current = dict(exc.current)
         stored = (
-            ItemGrade.objects.filter(assessment=assessment, item_code=item_code)
+            ItemGrade.objects.filter(assessment_id=assessment_id, item_code=item_code)
             .select_related("updated_by")
             .first()
         )

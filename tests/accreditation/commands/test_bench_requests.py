@@ -16,14 +16,14 @@ ROW = re.compile(
     r"\s+(?P<queries>\d+)(?:\s+(?P<targets>.+))?$"
 )
 
-#: Per request, all included: the session and the user (2, the ping's), then the view's
-#: visibility lookup and the save service's six with BEGIN and COMMIT (test_item_save);
-#: the API also reads the row for the values a PATCH omits.
+#: Per request, all included: the session and the user (2, the ping's), then the save
+#: service's five with BEGIN and COMMIT: the locked read of the row with its assessment
+#: (which also decides scope), UPDATE and the audit row (test_item_save).
 BUDGETS = {
     "GET /api/v1/ping/ (baseline)": 2,
     "GET /healthz/ (no session, no database)": 0,
-    "PATCH API item save": 10,
-    "POST web autosave": 9,
+    "PATCH API item save": 7,
+    "POST web autosave": 7,
     "GET web checklist page": 10,
     "GET web checklist summary (after a save)": 9,
     "GET API checklist (page_size=100)": 10,

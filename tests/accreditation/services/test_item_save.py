@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accreditation.errors import ConflictError, NotEditable
 from accreditation.models import Assessment, AuditEvent, ItemGrade
-from accreditation.services.assessments import item_grade_save
+from accreditation.services.assessments import KEEP, item_grade_save
 
 
 def grade_row(assessment, code="1.1.1") -> ItemGrade:
@@ -49,16 +49,93 @@ def test_item_save_stores_values_and_bumps_version(world):
     assert saved.version == 2
 
 
-def test_item_save_uses_at_most_six_queries(world, django_assert_max_num_queries):
-    assessment = Assessment.objects.get(pk=world.assessment_a.pk)
-    with django_assert_max_num_queries(6):
+def test_item_save_reads_once_writes_the_row_and_one_audit_row(world, django_assert_num_queries):
+    # SAVEPOINT, the locked read of row and assessment, UPDATE, audit INSERT, RELEASE.
+    with django_assert_num_queries(5) as captured:
         item_grade_save(
             actor=world.staff_a,
-            assessment=assessment,
+            assessment=world.assessment_a.pk,
             item_code="1.1.1",
             expected_version=1,
             grade="A",
         )
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    assert statements == ["SAVEPOINT", "SELECT", "UPDATE", "WITH", "RELEASE"]
+
+
+def test_item_save_keeps_the_values_not_sent(world):
+    item_grade_save(
+        actor=world.staff_a,
+        assessment=world.assessment_a,
+        item_code="1.1.4",
+        expected_version=1,
+        grade="NA",
+        na_reason="无此科室",
+        note="kept",
+    )
+    saved = item_grade_save(
+        actor=world.staff_a,
+        assessment=world.assessment_a.pk,
+        item_code="1.1.4",
+        expected_version=2,
+        grade=KEEP,
+        na_reason=KEEP,
+        metric_value="25",
+        note=KEEP,
+    )
+    row = grade_row(world.assessment_a, "1.1.4")
+    assert (row.grade, row.na_reason, row.metric_value, row.note, row.version) == (
+        "NA",
+        "无此科室",
+        Decimal("25"),
+        "kept",
+        3,
+    )
+    assert saved.version == 3
+
+
+def test_item_save_drops_a_kept_na_reason_with_another_grade(world):
+    item_grade_save(
+        actor=world.staff_a,
+        assessment=world.assessment_a,
+        item_code="1.1.1",
+        expected_version=1,
+        grade="NA",
+        na_reason="无此科室",
+    )
+    item_grade_save(
+        actor=world.staff_a,
+        assessment=world.assessment_a,
+        item_code="1.1.1",
+        expected_version=2,
+        grade="B",
+        na_reason=KEEP,
+        note=KEEP,
+    )
+    row = grade_row(world.assessment_a)
+    assert (row.grade, row.na_reason) == ("B", "")
+
+
+def test_item_save_checks_a_reason_sent_with_the_na_grade_kept(world):
+    item_grade_save(
+        actor=world.staff_a,
+        assessment=world.assessment_a,
+        item_code="1.1.1",
+        expected_version=1,
+        grade="NA",
+        na_reason="无此科室",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        item_grade_save(
+            actor=world.staff_a,
+            assessment=world.assessment_a,
+            item_code="1.1.1",
+            expected_version=2,
+            grade=KEEP,
+            na_reason="x" * 2001,
+        )
+    assert list(excinfo.value.message_dict) == ["na_reason"]
+    assert grade_row(world.assessment_a).na_reason == "无此科室"
 
 
 def test_stale_save_is_refused_with_the_current_values(world):
@@ -189,18 +266,19 @@ def test_item_save_writes_an_audit_row_with_before_and_after(world):
 
 
 @pytest.mark.parametrize(
-    "who",
+    ("who", "refusal"),
     [
-        "staff_b",
-        "reviewer_a",
-        "officer_city",
-        "officer_national",
-        "expert",
-        "administrator",
+        ("staff_b", Assessment.DoesNotExist),
+        ("reviewer_a", PermissionDenied),
+        ("officer_city", PermissionDenied),
+        ("officer_national", PermissionDenied),
+        ("expert", Assessment.DoesNotExist),
+        ("administrator", PermissionDenied),
     ],
 )
-def test_item_save_is_refused_to_everyone_but_own_staff(world, assigned_expert, who):
-    with pytest.raises(PermissionDenied):
+def test_item_save_is_refused_to_everyone_but_own_staff(world, assigned_expert, who, refusal):
+    """Out of scope the assessment does not exist (404); in scope, not allowed (403)."""
+    with pytest.raises(refusal):
         item_grade_save(
             actor=getattr(world, who),
             assessment=world.assessment_a,

@@ -98,3 +98,19 @@ def test_item_save_after_submission_answers_409_not_editable(client, world: Worl
 def test_item_save_needs_get_to_be_refused(client, world: World):
     client.force_login(world.staff_a)
     assert client.get(save_url(world, "1.1.1")).status_code == 405
+
+
+def test_item_save_answers_in_at_most_seven_queries(
+    client, world: World, django_assert_max_num_queries
+):
+    # The session and the user (as every signed-in request), then the save: SAVEPOINT
+    # (BEGIN outside tests), the locked read, UPDATE, audit row, RELEASE (COMMIT).
+    client.force_login(world.staff_a)
+    with django_assert_max_num_queries(7):
+        response = post_json(
+            client,
+            save_url(world, "1.1.1"),
+            {"grade": "B", "na_reason": "", "metric_value": "", "note": "", "version": 1},
+        )
+    assert response.status_code == 200, response.content[:300]
+    assert item_row(world, "1.1.1").version == 2
