@@ -3,6 +3,7 @@ editability check."""
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from accreditation.errors import InvalidTransition, NotEditable
@@ -53,3 +54,17 @@ def unstorable_text(**fields: str) -> dict[str, str]:
         for name, value in fields.items()
         if NUL in (value or "")
     }
+
+
+def too_long(model: type[models.Model], **fields: str) -> dict[str, str]:
+    """Errors by field for texts longer than ``model``'s field allows (SQLite would
+    store them; PostgreSQL refuses the whole statement). Empty when all fit."""
+    errors = {}
+    for name, value in fields.items():
+        limit = model._meta.get_field(name).max_length
+        if limit is not None and len(value or "") > limit:
+            errors[name] = _("At most %(limit)d characters (this has %(length)d).") % {
+                "limit": limit,
+                "length": len(value),
+            }
+    return errors

@@ -12,6 +12,7 @@ from accreditation.models import Institution, InstitutionFacts, Region, User
 from accreditation.models.institutions import CATEGORY_CODE
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
+from accreditation.services.common import too_long, unstorable_text
 
 
 def institution_create(
@@ -28,11 +29,20 @@ def institution_create(
 ) -> Institution:
     """Register an institution; the licence category code follows from ``kind``.
     ``actor`` None means a command-line operator. Raises ``ValidationError`` for an
-    unknown kind, a taken licence number or a region above county level;
+    unknown kind, a taken licence number, a region above county level, or a text
+    too long for its field;
     ``PermissionDenied`` unless the actor is an administrator."""
     if actor is not None:
         require(actor, Action.INSTITUTION_MANAGE)
-    errors: dict[str, str] = {}
+    texts = {
+        "name": name.strip(),
+        "licence_number": licence_number.strip(),
+        "address": address,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "contact_email": contact_email,
+    }
+    errors = {**unstorable_text(**texts), **too_long(Institution, **texts)}
     if kind not in Institution.Kind.values:
         errors["kind"] = _("Unknown institution kind.")
     if not name.strip():
@@ -87,12 +97,11 @@ def institution_details_set(
 ) -> bool:
     """Change the descriptive fields (name, address, contacts). Returns whether anything
     changed; nothing is written, not even an audit row, when nothing did. Raises
-    ``ValidationError`` for an empty name; ``PermissionDenied`` unless the actor is an
-    administrator (``actor`` None: command line)."""
+    ``ValidationError`` for an empty name or a text too long for its field;
+    ``PermissionDenied`` unless the actor is an administrator (``actor`` None: command
+    line)."""
     if actor is not None:
         require(actor, Action.INSTITUTION_MANAGE)
-    if not name.strip():
-        raise ValidationError({"name": _("A name is required.")})
     wanted = {
         "name": name.strip(),
         "address": address,
@@ -100,6 +109,11 @@ def institution_details_set(
         "contact_phone": contact_phone,
         "contact_email": contact_email,
     }
+    errors = {**unstorable_text(**wanted), **too_long(Institution, **wanted)}
+    if not name.strip():
+        errors["name"] = _("A name is required.")
+    if errors:
+        raise ValidationError(errors)
     changed = {k: v for k, v in wanted.items() if getattr(institution, k) != v}
     if not changed:
         return False

@@ -150,7 +150,7 @@ def crawl(world, experts) -> Crawler:
         licence_number="PDY-HOSTILE-1",
         region=county,
         address=hostile("ADDRESS"),
-        contact_name=hostile("CONTACT"),
+        contact_name=hostile("CT"),  # 58 characters: the field holds 60
     )
     institution_facts_record(
         actor=None,

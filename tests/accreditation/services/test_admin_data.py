@@ -4,14 +4,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accreditation.errors import InvalidTransition, NotEditable
-from accreditation.models import AuditEvent, Cycle, InstitutionFacts, Region, User
+from accreditation.models import AuditEvent, Cycle, Institution, InstitutionFacts, Region, User
 from accreditation.services.cycles import (
     cycle_close,
     cycle_create,
     cycle_deadline_set,
     cycle_standard_set,
 )
-from accreditation.services.institutions import institution_create, institution_facts_record
+from accreditation.services.institutions import (
+    institution_create,
+    institution_details_set,
+    institution_facts_record,
+)
 from accreditation.services.people import user_create
 from accreditation.services.regions import region_create
 from tests.factories import RuleSetFactory, make_edition, make_rule_sets
@@ -85,6 +89,30 @@ def test_institution_create_refuses_a_city_region_and_duplicate_licence(world):
             region=world.city,
         )
     assert sorted(excinfo.value.message_dict) == ["licence_number", "region"]
+
+
+def test_institution_texts_too_long_or_unstorable_are_refused_by_field(world):
+    count = Institution.objects.count()
+    with pytest.raises(ValidationError) as excinfo:
+        institution_create(
+            actor=None,
+            name="卫生院\x00",
+            kind="thc",
+            licence_number="PDY-LONG-1",
+            region=world.county_a,
+            contact_name="张" * 61,
+        )
+    errors = excinfo.value.message_dict
+    assert sorted(errors) == ["contact_name", "name"]
+    assert errors["contact_name"] == ["At most 60 characters (this has 61)."]
+    assert Institution.objects.count() == count
+    with pytest.raises(ValidationError) as excinfo:
+        institution_details_set(
+            actor=None, institution=world.institution_a, name="x", contact_phone="1" * 100
+        )
+    assert sorted(excinfo.value.message_dict) == ["contact_phone"]
+    world.institution_a.refresh_from_db()
+    assert world.institution_a.name != "x"
 
 
 def test_facts_record_by_own_staff_replaces_same_day_with_audit(world):
