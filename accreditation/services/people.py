@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accreditation.models import ExpertProfile, Institution, Region, User
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
+from accreditation.services.common import too_long, unstorable_text
 
 Role = User.Role
 
@@ -62,9 +63,12 @@ def user_create(
     if actor is not None:
         require(actor, Action.USER_MANAGE)
     errors = _scope_errors(role, institution, region)
+    texts = {"username": username, "first_name": full_name, "email": email}
+    for name, message in {**unstorable_text(**texts), **too_long(User, **texts)}.items():
+        errors["full_name" if name == "first_name" else name] = message
     if not username.strip():
         errors["username"] = _("A username is required.")
-    elif User.objects.filter(username=username).exists():
+    elif "username" not in errors and User.objects.filter(username=username).exists():
         errors["username"] = _("This username is taken.")
     candidate = User(username=username, email=email, first_name=full_name)
     if password is not None:
@@ -137,6 +141,12 @@ def expert_profile_set(
         require(actor, Action.USER_MANAGE)
     if expert.role != Role.EXPERT:
         raise ValidationError({"expert": _("Only experts have an expert profile.")})
+    errors = {
+        **unstorable_text(specialty=specialty),
+        **too_long(ExpertProfile, specialty=specialty),
+    }
+    if errors:
+        raise ValidationError(errors)
     conflicts = sorted({i.pk for i in declared_conflicts})
     with transaction.atomic():
         profile, created = ExpertProfile.objects.update_or_create(

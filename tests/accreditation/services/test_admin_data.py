@@ -115,6 +115,24 @@ def test_institution_texts_too_long_or_unstorable_are_refused_by_field(world):
     assert world.institution_a.name != "x"
 
 
+def test_region_and_user_texts_too_long_are_refused_by_field(world):
+    with pytest.raises(ValidationError) as excinfo:
+        region_create(actor=None, code="990199", name="县" * 500, level="county", parent=world.city)
+    assert sorted(excinfo.value.message_dict) == ["name"]
+    with pytest.raises(ValidationError) as excinfo:
+        user_create(
+            actor=None,
+            username="u" * 200,
+            password=None,
+            role="expert",
+            full_name="名" * 200,
+            email="a@" + "b" * 300 + ".cn",
+        )
+    assert sorted(excinfo.value.message_dict) == ["email", "full_name", "username"]
+    assert not Region.objects.filter(code="990199").exists()
+    assert not User.objects.filter(username="u" * 200).exists()
+
+
 def test_facts_record_by_own_staff_replaces_same_day_with_audit(world):
     day = dt.date(2026, 1, 1)
     institution_facts_record(
