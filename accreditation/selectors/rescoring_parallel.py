@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection
@@ -35,7 +35,6 @@ from accreditation.selectors.rescoring import (
     scoring_inputs_stream,
     standards_for,
 )
-from accreditation.selectors.scoring import today
 from standards.scoring import Evaluation, evaluate
 
 Summary = Callable[[AssessmentScoringInput, Evaluation], Any]
@@ -53,14 +52,16 @@ def level_reached(inputs: AssessmentScoringInput, evaluation: Evaluation) -> tup
 _job: tuple[list[tuple], Any, PackedGrades, Summary] | None = None
 
 
+def _summaries(inputs: Iterable[AssessmentScoringInput], summarise: Summary) -> Iterator[Any]:
+    for one in inputs:
+        yield summarise(one, evaluate(one.edition, one.rules, one.facts, one.grades))
+
+
 def _score(bounds: tuple[int, int]) -> list[Any]:
     assert _job is not None, "workers are forked after the job is set"
     rows, standards, source, summarise = _job
     start, stop = bounds
-    return [
-        summarise(inputs, evaluate(inputs.edition, inputs.rules, inputs.facts, inputs.grades))
-        for inputs in rows_to_inputs(rows[start:stop], standards, source)
-    ]
+    return list(_summaries(rows_to_inputs(rows[start:stop], standards, source), summarise))
 
 
 def default_workers() -> int:
@@ -84,17 +85,16 @@ def scored(
     workers = workers or default_workers()
     forking = "fork" in multiprocessing.get_all_start_methods()
     if connection.vendor != "postgresql" or workers <= 1 or not forking:
-        for inputs in scoring_inputs_stream(cycle=cycle, year=year, region=region, on=on):
-            yield summarise(
-                inputs, evaluate(inputs.edition, inputs.rules, inputs.facts, inputs.grades)
-            )
+        yield from _summaries(
+            scoring_inputs_stream(cycle=cycle, year=year, region=region, on=on), summarise
+        )
         return
     global _job
     scope = scope_for(cycle, year, region)
     standards = standards_for(cycle, year, region)
     specs = {edition_id: spec for (_, edition_id), (spec, _) in standards.items()}
     source = PackedGrades(scope, specs, item_places(specs))
-    rows = assessment_rows(scope, on or today())
+    rows = assessment_rows(scope, on)
     chunks = [(start, min(start + CHUNK, len(rows))) for start in range(0, len(rows), CHUNK)]
     _job = (rows, standards, source, summarise)
     try:

@@ -56,10 +56,11 @@ def unstorable_text(**fields: str) -> dict[str, str]:
     }
 
 
-def too_long(model: type[models.Model], **fields: str) -> dict[str, str]:
-    """Errors by field for texts longer than ``model``'s field allows (SQLite would
-    store them; PostgreSQL refuses the whole statement). Empty when all fit."""
-    errors = {}
+def text_errors(model: type[models.Model], **fields: str) -> dict[str, str]:
+    """Errors by field for texts ``model`` cannot store: holding NUL (see
+    :func:`unstorable_text`) or longer than the field allows (SQLite would store them;
+    PostgreSQL refuses the whole statement). Empty when all can be stored."""
+    errors = unstorable_text(**fields)
     for name, value in fields.items():
         limit = model._meta.get_field(name).max_length
         if limit is not None and len(value or "") > limit:

@@ -12,7 +12,7 @@ from accreditation.models import Institution, InstitutionFacts, Region, User
 from accreditation.models.institutions import CATEGORY_CODE
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
-from accreditation.services.common import too_long, unstorable_text
+from accreditation.services.common import text_errors
 
 
 def institution_create(
@@ -42,7 +42,7 @@ def institution_create(
         "contact_phone": contact_phone,
         "contact_email": contact_email,
     }
-    errors = {**unstorable_text(**texts), **too_long(Institution, **texts)}
+    errors = text_errors(Institution, **texts)
     if kind not in Institution.Kind.values:
         errors["kind"] = _("Unknown institution kind.")
     if not name.strip():
@@ -57,15 +57,7 @@ def institution_create(
         raise ValidationError(errors)
     with transaction.atomic():
         institution = Institution.objects.create(
-            name=name.strip(),
-            kind=kind,
-            licence_number=licence_number.strip(),
-            category_code=CATEGORY_CODE[kind],
-            region=region,
-            address=address,
-            contact_name=contact_name,
-            contact_phone=contact_phone,
-            contact_email=contact_email,
+            **texts, kind=kind, category_code=CATEGORY_CODE[kind], region=region
         )
         audit_record(
             actor=actor,
@@ -109,7 +101,7 @@ def institution_details_set(
         "contact_phone": contact_phone,
         "contact_email": contact_email,
     }
-    errors = {**unstorable_text(**wanted), **too_long(Institution, **wanted)}
+    errors = text_errors(Institution, **wanted)
     if not name.strip():
         errors["name"] = _("A name is required.")
     if errors:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accreditation.models import ExpertProfile, Institution, Region, User
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
-from accreditation.services.common import too_long, unstorable_text
+from accreditation.services.common import text_errors
 
 Role = User.Role
 
@@ -64,7 +64,7 @@ def user_create(
         require(actor, Action.USER_MANAGE)
     errors = _scope_errors(role, institution, region)
     texts = {"username": username, "first_name": full_name, "email": email}
-    for name, message in {**unstorable_text(**texts), **too_long(User, **texts)}.items():
+    for name, message in text_errors(User, **texts).items():
         errors["full_name" if name == "first_name" else name] = message
     if not username.strip():
         errors["username"] = _("A username is required.")
@@ -141,10 +141,7 @@ def expert_profile_set(
         require(actor, Action.USER_MANAGE)
     if expert.role != Role.EXPERT:
         raise ValidationError({"expert": _("Only experts have an expert profile.")})
-    errors = {
-        **unstorable_text(specialty=specialty),
-        **too_long(ExpertProfile, specialty=specialty),
-    }
+    errors = text_errors(ExpertProfile, specialty=specialty)
     if errors:
         raise ValidationError(errors)
     conflicts = sorted({i.pk for i in declared_conflicts})

@@ -10,7 +10,7 @@ from accreditation.models import Region, User
 from accreditation.models.regions import PARENT_LEVEL
 from accreditation.permissions import Action, require
 from accreditation.services.audit import audit_record
-from accreditation.services.common import too_long, unstorable_text
+from accreditation.services.common import text_errors
 
 
 def region_create(
@@ -33,8 +33,7 @@ def region_create(
         errors["code"] = _("A region with this code exists.")
     if not name.strip():
         errors["name"] = _("A name is required.")
-    errors.update(unstorable_text(name=name))
-    errors.update(too_long(Region, name=name.strip()))
+    errors.update(text_errors(Region, name=name.strip()))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
