@@ -37,7 +37,7 @@ from accreditation.models import (
     Region,
     User,
 )
-from standards.models import PublicationStatus
+from standards import permissions as catalogue
 
 Role = User.Role
 
@@ -212,13 +212,6 @@ def _history_view(user: User, subject: User) -> bool:
     return user.role == Role.ADMINISTRATOR or user.pk == subject.pk
 
 
-def _catalogue_view(user: User, obj: Any = None) -> bool:
-    """Published and retired editions and rule sets are public to every role; drafts are
-    work in progress of the administrators."""
-    status = getattr(obj, "status", None)
-    return status != PublicationStatus.DRAFT or user.role == Role.ADMINISTRATOR
-
-
 def _dashboard_view(user: User, region: Region) -> bool:
     if user.role == Role.ADMINISTRATOR:
         return True
@@ -264,8 +257,8 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.RECOGNITION_REVIEW: _recognition_review,
     Action.CHECK_RUN: _check_run,
     Action.OVERDUE_VIEW: _officer,
-    Action.CATALOGUE_VIEW: _catalogue_view,
-    Action.CATALOGUE_MANAGE: _administrator,
+    Action.CATALOGUE_VIEW: catalogue.may_view,  # the catalogue's own rule
+    Action.CATALOGUE_MANAGE: catalogue.may_manage,
     Action.DASHBOARD_VIEW: _dashboard_view,
     Action.REGION_REPORT: _region_report,
 }

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 from threading import Lock
+from typing import Any
+
+from django.db.models import QuerySet
 
 from standards.importers.types import (
     GRADES,
@@ -34,7 +37,32 @@ from standards.models import (
     RuleSet,
     Section,
 )
+from standards.permissions import may_view, sees_drafts
 from standards.scoring import Condition, EditionSpec, ItemSpec, MustPass, RuleSpec
+
+
+def editions_visible_to(user: Any) -> QuerySet[Edition]:
+    """The editions ``user`` may see (``standards.permissions.may_view``): published and
+    retired ones for every user acting in a role, drafts too for administrators."""
+    qs = Edition.objects.all()
+    if not may_view(user):
+        return qs.none()
+    if sees_drafts(user):
+        return qs
+    return qs.exclude(status=PublicationStatus.DRAFT)
+
+
+def rule_sets_visible_to(user: Any) -> QuerySet[RuleSet]:
+    """As :func:`editions_visible_to`; a rule set of a draft edition is a draft too."""
+    qs = RuleSet.objects.all()
+    if not may_view(user):
+        return qs.none()
+    if sees_drafts(user):
+        return qs
+    return qs.exclude(status=PublicationStatus.DRAFT).exclude(
+        edition__status=PublicationStatus.DRAFT
+    )
+
 
 _cache_lock = Lock()
 _edition_specs: dict[int, EditionSpec] = {}

@@ -3,13 +3,12 @@ and everything below it."""
 
 from __future__ import annotations
 
-from django.db import models
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from viewflow.workflow.models import Task
 
-from accreditation.api.fields import IdFilter
+from accreditation.core.api import FilterSet, IdFilter
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -38,31 +37,6 @@ from accreditation.models import (
 )
 from workflows import driver
 from workflows import selectors as wf_selectors
-
-
-class FilterSet(filters.FilterSet):
-    """Numbers and foreign keys filter by bounded whole numbers (``IdFilter``): an
-    absurd value answers 400, and a foreign key's id is matched without telling
-    whether the object exists."""
-
-    FILTER_DEFAULTS = {
-        **filters.FilterSet.FILTER_DEFAULTS,
-        **{
-            field: {"filter_class": IdFilter}
-            for field in (
-                models.AutoField,
-                models.BigAutoField,
-                models.IntegerField,
-                models.BigIntegerField,
-                models.SmallIntegerField,
-                models.PositiveIntegerField,
-                models.PositiveBigIntegerField,
-                models.PositiveSmallIntegerField,
-                models.ForeignKey,
-                models.OneToOneField,
-            )
-        },
-    }
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -7,7 +7,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from accreditation.api.fields import IdConverter
 from accreditation.api.views import (
     assessments,
     auth,
@@ -19,6 +18,7 @@ from accreditation.api.views import (
     recognitions,
     reviews,
 )
+from accreditation.core.api import IdConverter
 
 register_converter(IdConverter, "id")
 app_name = "api"

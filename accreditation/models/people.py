@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.core import roles
+
 
 class User(AbstractUser):
     """A person using the engine, with one role and the scope that role needs.
@@ -16,12 +18,7 @@ class User(AbstractUser):
     A user without a role may sign in but is denied everything (see ``permissions``).
     """
 
-    class Role(models.TextChoices):
-        INSTITUTION_STAFF = "institution_staff", _("Institution staff")
-        COUNTY_REVIEWER = "county_reviewer", _("County reviewer")
-        EXPERT = "expert", _("Expert reviewer")
-        OFFICER = "officer", _("Commission officer")
-        ADMINISTRATOR = "administrator", _("Administrator")
+    Role = roles.Role
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     institution = models.ForeignKey(

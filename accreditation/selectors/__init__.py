@@ -42,7 +42,6 @@ from accreditation.selectors.visibility import (
     certificates_visible_to,
     checks_visible_to,
     cycles_visible_to,
-    editions_visible_to,
     experts_visible_to,
     institutions_visible_to,
     lookbacks_visible_to,
@@ -51,7 +50,6 @@ from accreditation.selectors.visibility import (
     recognitions_visible_to,
     reductions_visible_to,
     regions_visible_to,
-    rule_sets_visible_to,
     users_visible_to,
 )
 
@@ -84,7 +82,6 @@ __all__ = [
     "checks_visible_to",
     "cycle_standard_for",
     "cycles_visible_to",
-    "editions_visible_to",
     "expert_conflicts",
     "experts_visible_to",
     "facts_in_force",
@@ -99,7 +96,6 @@ __all__ = [
     "reductions_visible_to",
     "region_dashboard",
     "regions_visible_to",
-    "rule_sets_visible_to",
     "scoring_inputs_stream",
     "users_visible_to",
 ]

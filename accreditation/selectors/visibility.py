@@ -27,7 +27,6 @@ from accreditation.models import (
     Region,
     User,
 )
-from standards.models import Edition, PublicationStatus, RuleSet
 
 Role = User.Role
 
@@ -147,29 +146,6 @@ def users_visible_to(user: Any) -> QuerySet[User]:
     if user.role == Role.ADMINISTRATOR:
         return qs
     return qs.filter(pk=user.pk)
-
-
-def editions_visible_to(user: Any) -> QuerySet[Edition]:
-    """Published and retired editions for every user with a role; drafts too for
-    administrators (``Action.CATALOGUE_VIEW``)."""
-    qs = Edition.objects.all()
-    if not _active(user):
-        return qs.none()
-    if user.role == Role.ADMINISTRATOR:
-        return qs
-    return qs.exclude(status=PublicationStatus.DRAFT)
-
-
-def rule_sets_visible_to(user: Any) -> QuerySet[RuleSet]:
-    """As :func:`editions_visible_to`: drafts only for administrators."""
-    qs = RuleSet.objects.all()
-    if not _active(user):
-        return qs.none()
-    if user.role == Role.ADMINISTRATOR:
-        return qs
-    return qs.exclude(status=PublicationStatus.DRAFT).exclude(
-        edition__status=PublicationStatus.DRAFT
-    )
 
 
 def experts_visible_to(user: Any) -> QuerySet[User]:

@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 
-from accreditation.api.filters import FilterSet
+from accreditation.core.api import FilterSet
 from standards.models import Edition, Item, RuleSet
 
 

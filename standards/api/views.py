@@ -14,9 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accreditation.api.views.base import validated
-from accreditation.permissions import Action, require
-from accreditation.selectors import editions_visible_to, rule_sets_visible_to
+from accreditation.core.api import validated
 from standards.api import filters
 from standards.api.serializers import (
     CatalogueImportSerializer,
@@ -33,6 +31,8 @@ from standards.api.serializers import (
 from standards.evaluation import what_if_evaluation
 from standards.exporters import edition_export
 from standards.models import Chapter, Edition, Item, RuleSet
+from standards.permissions import require_manage
+from standards.selectors import editions_visible_to, rule_sets_visible_to
 from standards.services import (
     edition_clone,
     edition_publish,
@@ -176,7 +176,7 @@ class CatalogueImport(APIView):
     )
     def post(self, request):
         data = validated(CatalogueImportSerializer, request.data)
-        require(request.user, Action.CATALOGUE_MANAGE)
+        require_manage(request.user)
         upload = data["file"]
         suffix = Path(upload.name).suffix.lower()
         if suffix not in CATALOGUE_SUFFIXES:
@@ -195,7 +195,7 @@ class CatalogueImport(APIView):
 class EditionAction(APIView):
     def get_edition(self) -> Edition:
         edition = edition_for(self.request, self.kwargs["code"])
-        require(self.request.user, Action.CATALOGUE_MANAGE)
+        require_manage(self.request.user)
         return edition
 
 
@@ -256,7 +256,7 @@ class EditionExport(APIView):
 class RuleSetAction(APIView):
     def get_rule_set(self) -> RuleSet:
         rule_set = rule_sets_visible_to(self.request.user).get(pk=self.kwargs["pk"])
-        require(self.request.user, Action.CATALOGUE_MANAGE)
+        require_manage(self.request.user)
         return rule_set
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.core.audit import audit_record
-from accreditation.models import User
 from standards.models import PUBLICATION_TRANSITIONS, Edition, PublicationStatus, RuleSet
 
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(PublicationStatus.values)}
@@ -62,7 +62,7 @@ def file_status_target(*, label: str, current: str, wanted: str) -> str | None:
 
 
 def publication_status_set(
-    *, actor: User | None, obj: Edition | RuleSet, target: str, note: str = ""
+    *, actor: AbstractBaseUser | None, obj: Edition | RuleSet, target: str, note: str = ""
 ) -> None:
     """Write an already checked status change of an edition or rule set, stamping
     ``published_at`` on publication, and audit it as ``<model>.publish|retire``."""

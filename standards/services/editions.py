@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.core.audit import audit_record
-from accreditation.models import User
 from standards.importers.edition import edition_from_document
 from standards.importers.errors import Checker, MappingLocator
 from standards.importers.fields import EDITION_CODE
@@ -163,7 +163,7 @@ def _must_pass_kept(*, edition: Edition, data: EditionData, source: str) -> None
 
 
 @transaction.atomic
-def edition_import(*, actor: User | None, data: EditionData) -> ImportResult:
+def edition_import(*, actor: AbstractBaseUser | None, data: EditionData) -> ImportResult:
     """Create or update the edition ``data.code`` from validated file data.
 
     Guarantees: all or nothing; identical content writes nothing (no rows, no audit);
@@ -266,7 +266,7 @@ def edition_problems(*, edition: Edition) -> list[str]:
 
 
 @transaction.atomic
-def edition_publish(*, actor: User | None, edition: Edition) -> Edition:
+def edition_publish(*, actor: AbstractBaseUser | None, edition: Edition) -> Edition:
     """Publish a draft edition; from then on its content is immutable.
 
     Raises ``ValidationError`` unless the edition is a draft whose content passes every
@@ -285,7 +285,7 @@ def edition_publish(*, actor: User | None, edition: Edition) -> Edition:
 
 
 @transaction.atomic
-def edition_retire(*, actor: User | None, edition: Edition) -> Edition:
+def edition_retire(*, actor: AbstractBaseUser | None, edition: Edition) -> Edition:
     """Retire a published edition. Raises ``ValidationError`` for any other status."""
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     transition_check(
@@ -298,7 +298,7 @@ def edition_retire(*, actor: User | None, edition: Edition) -> Edition:
 
 
 @transaction.atomic
-def edition_clone(*, actor: User | None, edition: Edition, new_code: str) -> Edition:
+def edition_clone(*, actor: AbstractBaseUser | None, edition: Edition, new_code: str) -> Edition:
     """A draft copy of ``edition`` (any status) under ``new_code``: header, chapters,
     sections, items and criteria; ``cloned_from`` points at the original. Rule sets
     are not copied. Raises ``ValidationError`` when ``new_code`` is malformed or taken."""

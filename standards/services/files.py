@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from accreditation.models import User
+from django.contrib.auth.base_user import AbstractBaseUser
+
 from standards.importers import EDITION, EditionData, load_document, parse_document
 from standards.selectors import edition_item_codes
 from standards.services.common import ImportResult
@@ -16,7 +17,7 @@ CATALOGUE_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".xlsx"})
 
 
 def catalogue_file_import(
-    *, actor: User | None, path: str | Path, source: str | None = None
+    *, actor: AbstractBaseUser | None, path: str | Path, source: str | None = None
 ) -> ImportResult:
     """Read, validate and import one edition or rule-set file (kind detected from the
     extension and the ``format:`` key).

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.core.audit import audit_record
-from accreditation.models import User
 from standards.importers.types import RuleSetData, RuleSetFileData
 from standards.models import Edition, Item, PublicationStatus, RuleSet
 from standards.selectors import rule_set_data
@@ -87,7 +87,7 @@ def _model_values(data: RuleSetData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def ruleset_import(*, actor: User | None, data: RuleSetFileData) -> ImportResult:
+def ruleset_import(*, actor: AbstractBaseUser | None, data: RuleSetFileData) -> ImportResult:
     """Create or update the rule sets of ``data`` for edition ``data.edition``.
 
     Guarantees: all or nothing; a rule set (level, province, version) that exists with
@@ -203,7 +203,7 @@ def ruleset_import(*, actor: User | None, data: RuleSetFileData) -> ImportResult
 
 
 @transaction.atomic
-def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
+def ruleset_publish(*, actor: AbstractBaseUser | None, rule_set: RuleSet) -> RuleSet:
     """Publish a draft rule set; from then on it is immutable. Raises
     ``ValidationError`` for any other status or when a must-pass item is missing."""
     rule_set = RuleSet.objects.select_for_update().select_related("edition").get(pk=rule_set.pk)
@@ -224,7 +224,7 @@ def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
 
 
 @transaction.atomic
-def ruleset_retire(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
+def ruleset_retire(*, actor: AbstractBaseUser | None, rule_set: RuleSet) -> RuleSet:
     """Retire a published rule set. Raises ``ValidationError`` for any other status."""
     rule_set = RuleSet.objects.select_for_update().select_related("edition").get(pk=rule_set.pk)
     transition_check(

@@ -7,7 +7,7 @@ import copy
 from django.urls import reverse
 from rest_framework import serializers
 
-from accreditation.api.fields import IdField
+from accreditation.core.api import IdField
 from accreditation.models import (
     Assessment,
     AssessmentReturn,

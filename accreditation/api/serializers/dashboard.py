@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accreditation.api.fields import IdField
 from accreditation.api.serializers.common import RegionRefSerializer
+from accreditation.core.api import IdField
 
 
 class RegionFiguresSerializer(serializers.Serializer):

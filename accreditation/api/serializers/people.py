@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accreditation.api.fields import IdField
+from accreditation.core.api import IdField
 from accreditation.models import AuditEvent, Institution, Region, User
 
 

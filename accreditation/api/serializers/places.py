@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accreditation.api.fields import IdField
 from accreditation.api.serializers.common import RegionRefSerializer
+from accreditation.core.api import IdField
 from accreditation.models import (
     Cycle,
     CycleDeadline,

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from viewflow.workflow.models import Task
 
-from accreditation.api.fields import IdField
+from accreditation.core.api import IdField
 from accreditation.models import (
     AssessmentResult,
     ConsolidatedGrade,

@@ -29,7 +29,8 @@ from accreditation.api.serializers.assessments import (
     TargetLevelSerializer,
 )
 from accreditation.api.serializers.people import AuditEventSerializer
-from accreditation.api.views.base import AssessmentScoped, referenced, validated
+from accreditation.api.views.base import AssessmentScoped
+from accreditation.core.api import referenced, validated
 from accreditation.models import (
     Assessment,
     AssessmentReturn,

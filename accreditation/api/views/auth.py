@@ -16,7 +16,7 @@ from accreditation.api.serializers.people import (
     TokenSerializer,
     UserSerializer,
 )
-from accreditation.api.views.base import validated
+from accreditation.core.api import validated
 from accreditation.services.tokens import api_token_issue, api_token_revoke
 
 

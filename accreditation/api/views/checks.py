@@ -19,7 +19,7 @@ from accreditation.api.serializers.notices import (
     RescoreSerializer,
     SampleSerializer,
 )
-from accreditation.api.views.base import referenced, validated
+from accreditation.core.api import referenced, validated
 from accreditation.models import (
     ConsistencyCheck,
     Reduction,

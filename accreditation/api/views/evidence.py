@@ -18,7 +18,8 @@ from accreditation.api.serializers.assessments import (
     EvidenceAttachSerializer,
     EvidenceUploadSerializer,
 )
-from accreditation.api.views.base import AssessmentScoped, validated
+from accreditation.api.views.base import AssessmentScoped
+from accreditation.core.api import validated
 from accreditation.core.files import CONTENT_TYPES
 from accreditation.models import EvidenceAttachment
 from accreditation.selectors import attachments_visible_to

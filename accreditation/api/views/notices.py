@@ -18,7 +18,7 @@ from accreditation.api.serializers.notices import (
     ObjectionResolveSerializer,
     ObjectionSerializer,
 )
-from accreditation.api.views.base import referenced, validated
+from accreditation.core.api import referenced, validated
 from accreditation.models import (
     Objection,
     PublicNotice,

@@ -10,7 +10,7 @@ from accreditation.api.serializers.people import (
     UserCreateSerializer,
     UserSerializer,
 )
-from accreditation.api.views.base import validated
+from accreditation.core.api import validated
 from accreditation.models import AuditEvent, User
 from accreditation.selectors import audit_events_by_user, users_visible_to
 from accreditation.services.people import user_create

@@ -25,7 +25,7 @@ from accreditation.api.serializers.places import (
     RegionCreateSerializer,
     RegionSerializer,
 )
-from accreditation.api.views.base import referenced, validated
+from accreditation.core.api import referenced, validated
 from accreditation.models import Cycle, CycleStandard, Institution, InstitutionFacts, Region
 from accreditation.selectors import (
     cycles_visible_to,

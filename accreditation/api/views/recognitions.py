@@ -27,8 +27,8 @@ from accreditation.api.serializers.notices import (
     VerificationQuerySerializer,
     VerificationSerializer,
 )
-from accreditation.api.views.base import validated
 from accreditation.conf import setting
+from accreditation.core.api import validated
 from accreditation.core.errors import DomainError
 from accreditation.models import (
     CertificateBatch,

@@ -33,7 +33,8 @@ from accreditation.api.serializers.reviews import (
     ReviewRoundSerializer,
     TaskSerializer,
 )
-from accreditation.api.views.base import AssessmentScoped, referenced, validated
+from accreditation.api.views.base import AssessmentScoped
+from accreditation.core.api import referenced, validated
 from accreditation.models import (
     AssessmentResult,
     ConsolidatedGrade,
