@@ -75,31 +75,34 @@ class Figure:
 
 
 class _Save:
-    """An optimistic-versioned save of one item that always changes the grade (A and B
-    in turn), sending the version the previous answer reported."""
+    """An optimistic-versioned save of one item as the checklist's script sends it (a
+    PATCH of the API's item with every value, the session and the CSRF token) that
+    always changes the grade (A and B in turn), sending the version the previous answer
+    reported."""
 
-    def __init__(self, url: str, version: int, grade: str, *, csrf: str, method: str):
-        self.url, self.version, self.method, self.csrf = url, version, method, csrf
+    def __init__(self, url: str, version: int, grade: str, *, csrf: str):
+        self.url, self.version, self.csrf = url, version, csrf
         self.grade = grade
 
     def __call__(self, client: Client) -> HttpResponse:
         self.grade = "B" if self.grade == "A" else "A"
-        body: dict = {"grade": self.grade, "version": self.version}
-        if self.method == "post":  # the page's autosave sends every value
-            body.update(na_reason="", metric_value="", note="")
-        send = client.post if self.method == "post" else client.patch
-        response = send(
+        body = {
+            "grade": self.grade,
+            "na_reason": "",
+            "metric_value": None,
+            "note": "",
+            "version": self.version,
+        }
+        response = client.patch(
             self.url,
             json.dumps(body),
             content_type="application/json",
             headers={"X-CSRFToken": self.csrf, "Accept": "application/json"},
         )
-        data = response.json() if response.status_code == 200 else {}
-        saved = data.get("item", data) if self.method == "post" else data
+        saved = response.json() if response.status_code == 200 else {}
         if saved.get("version") != self.version + 1:
             raise BenchError(
-                f"{self.method.upper()} {self.url} answered {response.status_code}: "
-                f"{response.content[:300]!r}"
+                f"PATCH {self.url} answered {response.status_code}: {response.content[:300]!r}"
             )
         self.version += 1
         return response
@@ -132,31 +135,14 @@ def request_probes(client: Client, assessment: Assessment) -> list[Probe]:
     checklist = reverse("web:checklist", args=[assessment.pk])
     _get(checklist)(client)  # sets the CSRF cookie, as a browser's first visit does
     csrf = client.cookies["csrftoken"].value
-    api_row, web_row = _savable(assessment, 0), _savable(assessment, 1)
+    row = _savable(assessment, 0)
     api_items = f"/api/v1/assessments/{assessment.pk}/items/"
     return [
         Probe("GET /api/v1/ping/ (baseline)", _get("/api/v1/ping/")),
         Probe("GET /healthz/ (no session, no database)", _get("/healthz/")),
         Probe(
-            "PATCH API item save",
-            _Save(
-                api_items + f"{api_row.item_code}/",
-                api_row.version,
-                api_row.grade,
-                csrf=csrf,
-                method="patch",
-            ),
-            Target(ratio=SAVE_RATIO, queries=SAVE_QUERIES),
-        ),
-        Probe(
-            "POST web autosave",
-            _Save(
-                reverse("web:item_save", args=[assessment.pk, web_row.item_code]),
-                web_row.version,
-                web_row.grade,
-                csrf=csrf,
-                method="post",
-            ),
+            "PATCH API item save (the autosave)",
+            _Save(api_items + f"{row.item_code}/", row.version, row.grade, csrf=csrf),
             Target(ratio=SAVE_RATIO, queries=SAVE_QUERIES),
         ),
         Probe("GET web checklist page", _get(checklist), Target(queries=CHECKLIST_QUERIES)),

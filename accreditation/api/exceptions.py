@@ -20,39 +20,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import (
-    ObjectDoesNotExist,
-    RequestDataTooBig,
-    SuspiciousOperation,
-)
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from django.utils.encoding import force_str
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from accreditation.core.errors import (
-    ConflictError,
-    DomainError,
-    EvidenceRejected,
-    IncompleteError,
-)
-from standards.importers import CatalogueFileError
+from accreditation.core.errors import error_body, flatten_fields, refusal
 
 logger = logging.getLogger(__name__)
-
-NON_FIELD = "non_field_errors"
-
-#: HTTP status per domain error class; the first match in order wins.
-DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
-    (IncompleteError, status.HTTP_422_UNPROCESSABLE_ENTITY),
-    (EvidenceRejected, status.HTTP_400_BAD_REQUEST),
-    (ConflictError, status.HTTP_409_CONFLICT),
-    (DomainError, status.HTTP_409_CONFLICT),
-)
 
 #: Stable codes of the DRF exceptions (their default codes, renamed where unclear).
 API_CODES: dict[type[exceptions.APIException], str] = {
@@ -82,75 +58,15 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
-def error_body(
-    code: str,
-    message: Any,
-    *,
-    fields: dict[str, list[str]] | None = None,
-    details: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": code,
-            "message": force_str(message),
-            "fields": fields or {},
-            "details": details or {},
-        }
-    }
-
-
-def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF or Django error details as ``{"a.b": ["message", ...]}``."""
-    out: dict[str, list[str]] = {}
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            name = NON_FIELD if key in ("__all__", NON_FIELD) and not prefix else str(key)
-            for sub, messages in flatten_fields(value, f"{prefix}{name}.").items():
-                out.setdefault(sub, []).extend(messages)
-        return out
-    name = prefix.rstrip(".") or NON_FIELD
-    if isinstance(detail, list | tuple):
-        if any(isinstance(part, dict | list | tuple) for part in detail):
-            for index, part in enumerate(detail):
-                if part in ({}, [], ()):
-                    continue
-                if isinstance(part, dict | list | tuple):
-                    for sub, messages in flatten_fields(part, f"{prefix}{index}.").items():
-                        out.setdefault(sub, []).extend(messages)
-                else:
-                    out.setdefault(name, []).append(force_str(part))
-            return out
-        return {name: [force_str(part) for part in detail]}
-    return {name: [force_str(detail)]}
-
-
-def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return flatten_fields(exc.message_dict)
-    return {NON_FIELD: list(exc.messages)}
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: every known failure as the one error shape. Unknown
     exceptions return None, so Django logs them and answers 500."""
     headers: dict[str, str] = {}
-    if isinstance(exc, DomainError):
-        code = next(s for cls, s in DOMAIN_STATUS if isinstance(exc, cls))
-        body = error_body(exc.code, exc.message, details=exc.details)
-    elif isinstance(exc, CatalogueFileError):
-        code = status.HTTP_400_BAD_REQUEST
-        body = error_body(
-            "catalogue_file_invalid",
-            _("The catalogue file cannot be imported; see details.errors."),
-            details={"errors": exc.errors},
-        )
-    elif isinstance(exc, DjangoValidationError):
-        code = status.HTTP_400_BAD_REQUEST
-        body = error_body(
-            "invalid",
-            _("The request is not valid; see the fields."),
-            fields=_django_validation_fields(exc),
-        )
+    if (refused := refusal(exc)) is not None:
+        # Domain errors, Django's ValidationError and PermissionDenied, not found: the
+        # one mapping every interface shares (accreditation.core.errors).
+        code = refused.status
+        body = refused.body()
     elif isinstance(exc, exceptions.ValidationError):
         code = status.HTTP_400_BAD_REQUEST
         body = error_body(
@@ -158,13 +74,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             _("The request is not valid; see the fields."),
             fields=flatten_fields(exc.detail),
         )
-    elif isinstance(exc, Http404 | ObjectDoesNotExist):
-        code = status.HTTP_404_NOT_FOUND
-        body = error_body("not_found", _("Not found."))
-    elif isinstance(exc, DjangoPermissionDenied):
-        code = status.HTTP_403_FORBIDDEN
-        message = str(exc) or _("You are not allowed to do this.")
-        body = error_body("permission_denied", message)
     elif isinstance(exc, RequestDataTooBig):
         return exception_handler(RequestTooLarge(), context)
     elif isinstance(exc, SuspiciousOperation):

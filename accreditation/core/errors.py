@@ -1,22 +1,40 @@
-"""The one domain error vocabulary of the accreditation services.
+"""The one error vocabulary of the services, and its one mapping to HTTP.
 
 Services raise :class:`django.core.exceptions.ValidationError` for malformed input,
 :class:`django.core.exceptions.PermissionDenied` when the actor may not act, and a
 :class:`DomainError` subclass when the request is well-formed and allowed but the state
 of the data refuses it. Every domain error has a stable ``code`` (for the API and the
-templates) and JSON-serialisable ``details``; messages are translatable.
+templates), JSON-serialisable ``details`` and its HTTP ``status``; messages are
+translatable.
+
+:func:`refusal` maps any of these (and "does not exist") to one :class:`Refusal`: the
+status, the code, the message, the messages by field and the details. The API's
+exception handler, the pages' JSON answers and the pages' messages all go through it,
+so an incomplete submission is 422 everywhere and a stale version 409 everywhere:
+
+    {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}, "details": {}}}
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
+
+#: ``fields`` key of messages that belong to no one field.
+NON_FIELD = "non_field_errors"
 
 
 class DomainError(Exception):
-    """A refused operation. ``code`` is stable; ``message`` is for people."""
+    """A refused operation. ``code`` is stable; ``message`` is for people; ``status`` is
+    the HTTP status it answers (409: the state of the data refuses it)."""
 
     code: str = "domain_error"
+    status: int = 409
 
     def __init__(self, message: str, *, code: str | None = None, details: Any = None):
         super().__init__(message)
@@ -65,6 +83,7 @@ class IncompleteError(DomainError):
     """Submission refused; ``problems`` lists every problem found, in catalogue order."""
 
     code = "incomplete"
+    status = 422
 
     def __init__(self, message: str, *, problems: list[Problem]):
         super().__init__(message, details={"problems": [asdict(p) for p in problems]})
@@ -76,6 +95,7 @@ class EvidenceRejected(DomainError):
     ``too_large``, ``unsupported_type``, ``no_items``."""
 
     code = "evidence_rejected"
+    status = 400
 
     def __init__(self, message: str, *, reason: str, **details: Any):
         super().__init__(message, details={"reason": reason, **details})
@@ -94,3 +114,99 @@ class ConflictOfInterest(DomainError):
     expert, the rule codes that apply (``ConflictRule``)."""
 
     code = "conflict_of_interest"
+
+
+# --- the one mapping to HTTP ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A refused request as every interface answers it."""
+
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def body(self) -> dict[str, Any]:
+        """The one error shape: ``{"error": {code, message, fields, details}}``."""
+        return error_body(self.code, self.message, fields=self.fields, details=self.details)
+
+    def text(self) -> str:
+        """One sentence for a page message: the message, or the field messages of an
+        invalid input."""
+        if self.code == "invalid" and self.fields:
+            return " ".join(m for messages in self.fields.values() for m in messages)
+        return self.message
+
+
+def error_body(
+    code: str,
+    message: Any,
+    *,
+    fields: dict[str, list[str]] | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": force_str(message),
+            "fields": fields or {},
+            "details": details or {},
+        }
+    }
+
+
+def flatten_fields(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Django or DRF error details as ``{"a.b": ["message", ...]}`` (nested fields
+    joined with dots, list positions as numbers, ``non_field_errors`` for the rest)."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = NON_FIELD if key in ("__all__", NON_FIELD) and not prefix else str(key)
+            for sub, messages in flatten_fields(value, f"{prefix}{name}.").items():
+                out.setdefault(sub, []).extend(messages)
+        return out
+    name = prefix.rstrip(".") or NON_FIELD
+    if isinstance(detail, list | tuple):
+        if any(isinstance(part, dict | list | tuple) for part in detail):
+            for index, part in enumerate(detail):
+                if part in ({}, [], ()):
+                    continue
+                if isinstance(part, dict | list | tuple):
+                    for sub, messages in flatten_fields(part, f"{prefix}{index}.").items():
+                        out.setdefault(sub, []).extend(messages)
+                else:
+                    out.setdefault(name, []).append(force_str(part))
+            return out
+        return {name: [force_str(part) for part in detail]}
+    return {name: [force_str(detail)]}
+
+
+def validation_fields(exc: ValidationError) -> dict[str, list[str]]:
+    """A Django ``ValidationError``'s messages by field."""
+    if hasattr(exc, "error_dict"):
+        return flatten_fields(exc.message_dict)
+    return {NON_FIELD: [force_str(m) for m in exc.messages]}
+
+
+def refusal(exc: BaseException) -> Refusal | None:
+    """How a service's refusal answers: a domain error with its own status, code and
+    details; 400 ``invalid`` with the messages by field; 403 ``permission_denied``; 404
+    ``not_found`` (missing or out of scope). None for anything else."""
+    if isinstance(exc, DomainError):
+        return Refusal(exc.status, exc.code, force_str(exc.message), details=exc.details)
+    if isinstance(exc, ValidationError):
+        return Refusal(
+            400,
+            "invalid",
+            force_str(_("The request is not valid; see the fields.")),
+            fields=validation_fields(exc),
+        )
+    if isinstance(exc, PermissionDenied):
+        message = str(exc) or _("You are not allowed to do this.")
+        return Refusal(403, "permission_denied", force_str(message))
+    if isinstance(exc, Http404 | ObjectDoesNotExist):
+        return Refusal(404, "not_found", force_str(_("Not found.")))
+    return None

@@ -15,11 +15,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from accreditation.models import Assessment, User
 from accreditation.selectors.visibility import assessment_get_for_user
+from accreditation.web.responses import json_error, json_refusal
 
 Role = User.Role
 View = Callable[..., HttpResponse]
@@ -46,25 +47,19 @@ def role_required(*roles: str) -> Callable[[View], View]:
 
 def json_role_required(*roles: str) -> Callable[[View], View]:
     """JSON endpoints: 401 for anonymous callers, 403 for other roles, 404 for objects
-    out of scope, as JSON."""
+    out of scope, in the one error shape (``web.responses``)."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
-                return JsonResponse(
-                    {"code": "login_required", "message": _("Your session has ended; sign in.")},
-                    status=401,
-                )
+                return json_error("login_required", _("Your session has ended; sign in."), 401)
             if not _has_role(request.user, roles):
-                return JsonResponse(
-                    {"code": "permission_denied", "message": _("You are not allowed to do this.")},
-                    status=403,
-                )
+                return json_refusal(PermissionDenied(_("You are not allowed to do this.")))
             try:
                 return view(request, *args, **kwargs)
-            except Http404:
-                return JsonResponse({"code": "not_found", "message": _("Not found.")}, status=404)
+            except Http404 as exc:
+                return json_refusal(exc)
 
         return wrapper
 

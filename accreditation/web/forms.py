@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -23,28 +22,6 @@ class TargetLevelForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Level.choices)
         self.fields["target_level"].choices = [(level, labels[level]) for level in levels]
-
-
-class ItemValuesForm(forms.Form):
-    """The body of an item autosave: the values and the version they were edited from."""
-
-    grade = forms.CharField(required=False, max_length=4)
-    na_reason = forms.CharField(required=False, strip=False)
-    metric_value = forms.CharField(required=False, max_length=40)
-    note = forms.CharField(required=False, strip=False)
-    version = forms.IntegerField(min_value=1)
-
-    @classmethod
-    def from_body(cls, body: bytes) -> ItemValuesForm:
-        """A bound form from a JSON object body; anything else binds nothing."""
-        try:
-            data = json.loads(body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            data = {}
-        if not isinstance(data, dict):
-            data = {}
-        clean = {k: ("" if v is None else str(v)) for k, v in data.items() if k in cls.base_fields}
-        return cls(clean)
 
 
 class EvidenceUploadForm(forms.Form):

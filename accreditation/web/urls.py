@@ -43,8 +43,8 @@ urlpatterns = [
     ),
     path(
         "institution/assessments/<int:assessment_id>/items/<str:item_code>/",
-        institution.item_save,
-        name="item_save",
+        institution.item_last_save,
+        name="item_last_save",
     ),
     path(
         "institution/assessments/<int:assessment_id>/evidence/",

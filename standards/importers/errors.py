@@ -7,15 +7,31 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from django.utils.translation import gettext_lazy as _
+
+from accreditation.core.errors import DomainError
+
 Path = tuple[str | int, ...]
 
 
-class CatalogueFileError(Exception):
-    """A catalogue file cannot be imported; ``errors`` lists every problem, one line each."""
+class CatalogueFileError(DomainError):
+    """A catalogue file cannot be imported; ``errors`` lists every problem, one line each
+    (also in ``details.errors``). Answers 400 ``catalogue_file_invalid``: the file is
+    the caller's input. ``str()`` is the problems, one per line, as the commands print
+    them."""
+
+    code = "catalogue_file_invalid"
+    status = 400
 
     def __init__(self, errors: Sequence[str]):
-        super().__init__("\n".join(errors))
+        super().__init__(
+            _("The catalogue file cannot be imported; see details.errors."),
+            details={"errors": list(errors)},
+        )
         self.errors = list(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(self.errors)
 
 
 def render_path(path: Path) -> str:

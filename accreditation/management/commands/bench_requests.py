@@ -29,12 +29,13 @@ from accreditation.requestbench import (
 
 class Command(BaseCommand):
     help = (
-        "Time a trivial authenticated request (GET /api/v1/ping/), the item save (API "
-        "and web autosave) and the 100-item checklist (web page and API list) through "
-        "the test client with the full middleware stack and a signed-in session, "
-        "interleaved round-robin; print median, p95, the ratio to the ping and queries "
-        "per request beside the targets. Writes its own small world (province 970000): "
-        "run it on a throwaway database (make bench-requests) or pass --shared-database."
+        "Time a trivial authenticated request (GET /api/v1/ping/), the item save (the "
+        "API PATCH the checklist's autosave sends) and the 100-item checklist (web page "
+        "and API list) through the test client with the full middleware stack and a "
+        "signed-in session, interleaved round-robin; print median, p95, the ratio to "
+        "the ping and queries per request beside the targets. Writes its own small "
+        "world (province 970000): run it on a throwaway database (make bench-requests) "
+        "or pass --shared-database."
     )
 
     def add_arguments(self, parser):

@@ -4,11 +4,16 @@
  * the others text fields. With data-require-grade="1" nothing is sent before a grade
  * is chosen (the values are still kept).
  *
- * Every change is saved through the item's JSON endpoint with the version the values
- * were edited from. One request per item is in flight at a time; changes made
- * meanwhile are sent after it returns, with the new version. A stale version (409)
- * opens a conflict panel showing the other person's values: "use theirs" takes them,
- * "keep mine" re-sends mine with their version. Unsaved values are also kept in
+ * Every change is saved with the version the values were edited from: with
+ * data-save-api="1" through the API (PATCH /api/v1/assessments/<id>/items/<code>/,
+ * session and CSRF, answering the saved row), otherwise by POST to the page's own
+ * endpoint (answering {"item": row}). Refusals come in the one error shape,
+ * {"error": {code, message, fields, details}}. One request per item is in flight at a
+ * time; changes made meanwhile are sent after it returns, with the new version. A
+ * stale version (409 stale_version, the stored values in details.current) opens a
+ * conflict panel showing the other person's values, and who saved them when the item
+ * names a data-last-save-url: "use theirs" takes them, "keep mine" re-sends mine with
+ * their version. Unsaved values are also kept in
  * localStorage until saved, so a closed tab or a lost connection loses nothing.
  * After saves the summary (progress, provisional level, gap plan) is refreshed.
  */
@@ -24,6 +29,7 @@
     (workspace.dataset.storage || "checklist") + ":" + workspace.dataset.assessment + ":";
   var FIELDS = JSON.parse(workspace.dataset.fields || '["grade","na_reason","metric_value","note"]');
   var requireGrade = workspace.dataset.requireGrade === "1";
+  var viaApi = workspace.dataset.saveApi === "1";
   var controllers = [];
   var byCode = {};
 
@@ -101,11 +107,11 @@
     return node;
   }
 
-  function post(url, body, isJson) {
+  function send(method, url, body, isJson) {
     var headers = { "X-CSRFToken": csrf, Accept: "application/json" };
     if (isJson) headers["Content-Type"] = "application/json";
     return fetch(url, {
-      method: "POST",
+      method: method,
       headers: headers,
       body: isJson ? JSON.stringify(body) : body,
       credentials: "same-origin",
@@ -116,9 +122,29 @@
           return {};
         })
         .then(function (data) {
-          return { status: response.status, ok: response.ok, data: data };
+          return {
+            status: response.status,
+            ok: response.ok,
+            data: data,
+            error: (data && data.error) || {},
+          };
         });
     });
+  }
+
+  function post(url, body, isJson) {
+    return send("POST", url, body, isJson);
+  }
+
+  // The message of a refusal: an invalid request's field messages, else its message.
+  function errorText(error) {
+    var fields = error.fields || {};
+    var parts = [];
+    Object.keys(fields).forEach(function (name) {
+      parts = parts.concat(fields[name]);
+    });
+    if (error.code === "invalid" && parts.length) return parts.join(" ");
+    return error.message || T.error;
   }
 
   // --- summary refresh ---------------------------------------------------------------
@@ -329,12 +355,13 @@
     this.failed = false;
     this.setState("saving", T.saving);
     var body = Object.assign(pick(sent), { version: this.version });
-    post(this.url, body, true)
+    if (body.metric_value === "") body.metric_value = null;
+    send(viaApi ? "PATCH" : "POST", this.url, body, true)
       .then(function (result) {
         self.inFlight = false;
         if (result.ok) {
           self.retryDelay = 0;
-          self.accept(result.data.item);
+          self.accept(viaApi ? result.data : result.data.item);
           if (self.isDirty() || self.again) {
             self.again = false;
             self.saveSoon(0);
@@ -343,16 +370,16 @@
             self.setState("saved", T.saved);
           }
           refreshSummary();
-        } else if (result.status === 409 && result.data.code === "stale_version") {
+        } else if (result.status === 409 && result.error.code === "stale_version") {
           self.again = false;
-          self.showConflict(result.data.current);
+          self.conflictWith(result.error.details.current);
         } else if (result.status === 401) {
           self.failed = true;
           self.setState("error", T.session);
         } else {
           self.failed = true;
           self.again = false;
-          self.setState("error", result.data.message || T.error);
+          self.setState("error", errorText(result.error));
         }
       })
       .catch(function () {
@@ -370,6 +397,31 @@
     this.el.dataset.version = String(item.version);
     this.saved = pick(item);
     this.el.dataset.grade = item.grade;
+  };
+
+  // A stale save's conflict panel, with who saved the stored values and when if the
+  // page can tell (the API's conflict answer carries the values only).
+  Item.prototype.conflictWith = function (current) {
+    var self = this;
+    var url = this.el.dataset.lastSaveUrl;
+    if (!url) {
+      this.showConflict(current);
+      return;
+    }
+    this.conflict = current;
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) {
+        return r.ok ? r.json() : {};
+      })
+      .catch(function () {
+        return {};
+      })
+      .then(function (saved) {
+        var who = {};
+        if (saved.updated_by) who.updated_by = saved.updated_by;
+        if (saved.updated_at) who.updated_at = saved.updated_at;
+        self.showConflict(Object.assign({}, current, who));
+      });
   };
 
   Item.prototype.showConflict = function (current, mineOverride) {
@@ -493,7 +545,7 @@
           self.renderAttachments(result.data.attachments);
           self.setState("saved", T.uploaded);
         } else {
-          self.setState("error", result.status === 401 ? T.session : result.data.message || T.error);
+          self.setState("error", result.status === 401 ? T.session : errorText(result.error));
         }
       })
       .catch(function () {
@@ -510,7 +562,7 @@
         self.renderAttachments(result.data.attachments);
         self.setState("saved", T.saved);
       } else {
-        self.setState("error", result.data.message || T.error);
+        self.setState("error", errorText(result.error));
       }
     });
   };

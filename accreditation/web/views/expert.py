@@ -32,7 +32,7 @@ from accreditation.web.presenters import (
     grade_label,
     level_label,
 )
-from accreditation.web.responses import json_refusal
+from accreditation.web.responses import json_error, json_refusal, refuse
 from workflows.selectors import task_inbox
 
 EXPERT = User.Role.EXPERT
@@ -150,9 +150,7 @@ def grade_save(request: HttpRequest, assessment_id: int, item_code: str) -> Json
         version = int(data.get("version"))
         checked = [int(pk) for pk in data.get("evidence_checked") or []]
     except (TypeError, ValueError):
-        return JsonResponse(
-            {"code": "invalid", "message": _("The request is malformed.")}, status=400
-        )
+        return json_error("invalid", _("The request is malformed."), 400)
     try:
         row = expert_grade_save(
             actor=request.user,
@@ -165,11 +163,9 @@ def grade_save(request: HttpRequest, assessment_id: int, item_code: str) -> Json
             expected_version=version,
         )
     except ConflictError as exc:
-        current = {
-            **exc.current,
-            "updated_by": request.user.get_full_name() or request.user.get_username(),
-        }
-        return JsonResponse({**exc.as_dict(), "current": current}, status=409)
+        # The expert's own row: saved meanwhile from another of their tabs.
+        who = request.user.get_full_name() or request.user.get_username()
+        return json_refusal(ConflictError(exc.message, current={**exc.current, "updated_by": who}))
     except (ValidationError, PermissionDenied, DomainError) as exc:
         return json_refusal(exc)
     return JsonResponse(
@@ -206,10 +202,10 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 "back_url": reverse("web:expert_scoring", args=[assessment.pk]),
                 "heading": _("Your review is not complete"),
             },
-            status=422,
+            status=exc.status,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc)
         return redirect("web:expert_scoring", assessment.pk)
     messages.success(request, _("Your review is submitted."))
     return redirect("web:expert_tasks")
@@ -300,7 +296,7 @@ def consolidation(request: HttpRequest, assessment_id: int) -> HttpResponse:
         except PermissionDenied:
             raise
         except DomainError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc)
             return redirect("web:expert_consolidation", assessment.pk)
     if errors:
         return _consolidation_page(request, assessment, typed=typed, errors=errors, status=400)
@@ -310,9 +306,9 @@ def consolidation(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         consolidation_complete(actor=request.user, assessment=assessment)
     except IncompleteError as exc:
-        return _consolidation_page(request, assessment, problems=exc.problems, status=422)
+        return _consolidation_page(request, assessment, problems=exc.problems, status=exc.status)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc)
         return redirect("web:expert_consolidation", assessment.pk)
     messages.success(request, _("The consolidation is complete; the commission decides next."))
     return redirect("web:expert_tasks")

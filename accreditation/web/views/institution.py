@@ -1,10 +1,10 @@
 """Institution staff: the current cycle at a glance, the checklist with autosave,
 evidence, the target level and submission.
 
-The JSON endpoints answer the checklist's script: every response is an object with
-``code`` and ``message`` on refusal (the services' error vocabulary), HTTP 400 for
-invalid input, 403 when not allowed, 409 for a stale version or a state that refuses
-the change.
+The checklist's script saves items through the API (``PATCH
+/api/v1/assessments/<id>/items/<code>/``, session and CSRF); the JSON endpoints here
+(summary, evidence, who saved an item last) answer refusals in the API's error shape
+and status (``web.responses``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from accreditation.models import (
     CycleDeadline,
     CycleStandard,
     EvidenceAttachment,
-    ItemGrade,
     Stage,
     User,
 )
@@ -37,18 +36,18 @@ from accreditation.selectors.assessments import (
     assessment_attachments,
     assessment_progress,
     assessment_snapshots,
+    item_last_saved,
 )
 from accreditation.selectors.scoring import assessment_provisional_result
 from accreditation.selectors.workspace import Workspace, assessment_workspace
 from accreditation.services.assessments import (
     assessment_open,
     assessment_target_level_set,
-    item_grade_save,
 )
 from accreditation.services.evidence import evidence_detach, evidence_upload
 from accreditation.services.submission import assessment_submit
 from accreditation.web.access import assessment_or_404, json_role_required, role_required
-from accreditation.web.forms import EvidenceUploadForm, ItemValuesForm, TargetLevelForm
+from accreditation.web.forms import EvidenceUploadForm, TargetLevelForm
 from accreditation.web.presenters import (
     GRADE_CHOICES,
     GRADE_LABELS,
@@ -58,7 +57,7 @@ from accreditation.web.presenters import (
     result_view,
     workspace_result,
 )
-from accreditation.web.responses import json_error, json_refusal
+from accreditation.web.responses import json_error, json_refusal, refuse
 
 STAFF = User.Role.INSTITUTION_STAFF
 
@@ -162,7 +161,7 @@ def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
             target_level=form.cleaned_data["target_level"],
         )
     except (DomainError, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        refuse(request, exc)
         return redirect("web:institution_home")
     messages.success(request, _("The self-assessment is open."))
     return redirect("web:checklist", assessment.pk)
@@ -222,52 +221,26 @@ def checklist_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
     return JsonResponse({"html": html, "progress": workspace.progress.as_dict()})
 
 
-@require_POST
+@require_GET
 @json_role_required(STAFF)
-def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
-    """Autosave one item: the values with the version they were edited from. On a
-    stale version (409) the response carries the stored values, who saved them and
-    when, so the page can offer "use theirs / keep mine"."""
-    form = ItemValuesForm.from_body(request.body)
-    if not form.is_valid():
-        assessment_or_404(request, assessment_id)  # out of scope: 404 before 400
-        return json_error(
-            "invalid",
-            _("The request is malformed."),
-            400,
-            errors={k: [str(m) for m in v] for k, v in form.errors.items()},
-        )
-    data = form.cleaned_data
-    try:
-        # The service reads the assessment under lock; out of scope it does not exist.
-        row = item_grade_save(
-            actor=request.user,
-            assessment=assessment_id,
-            item_code=item_code,
-            expected_version=data["version"],
-            grade=data["grade"],
-            na_reason=data["na_reason"],
-            metric_value=data["metric_value"],
-            note=data["note"],
-        )
-    except Assessment.DoesNotExist:
-        raise Http404(_("No such assessment.")) from None
-    except ConflictError as exc:
-        current = dict(exc.current)
-        stored = (
-            ItemGrade.objects.filter(assessment_id=assessment_id, item_code=item_code)
-            .select_related("updated_by")
-            .first()
-        )
-        if stored is not None:
-            current["updated_by"] = _user_name(stored.updated_by)
-            current["updated_at"] = (
-                timezone.localtime(stored.updated_at).strftime("%H:%M") if stored.updated_at else ""
-            )
-        return JsonResponse({**exc.as_dict(), "current": current}, status=409)
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return JsonResponse({"item": row.values()})
+def item_last_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
+    """Who saved the item last and when (local time, HH:MM), for the conflict panel.
+    The page saves through the API (``PATCH /api/v1/assessments/<id>/items/<code>/``),
+    whose 409 ``stale_version`` carries the stored values but not the person."""
+    assessment = assessment_or_404(request, assessment_id)
+    saved = item_last_saved(assessment=assessment, item_code=item_code)
+    if saved is None:
+        return json_error("not_found", _("No such item."), 404)
+    return JsonResponse(
+        {
+            "item": item_code,
+            "version": saved.version,
+            "updated_by": _user_name(saved.updated_by),
+            "updated_at": (
+                timezone.localtime(saved.updated_at).strftime("%H:%M") if saved.updated_at else ""
+            ),
+        }
+    )
 
 
 @require_POST
@@ -277,7 +250,9 @@ def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonRespon
     assessment = assessment_or_404(request, assessment_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return json_error("invalid", _("Choose a file."), 400)
+        return json_error(
+            "invalid", _("Choose a file."), 400, fields={"file": [_("Choose a file.")]}
+        )
     upload = form.cleaned_data["file"]
     code = form.cleaned_data["item"]
     try:
@@ -338,7 +313,7 @@ def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 request, _("Someone else changed the target level meanwhile; check it again.")
             )
         except (ValidationError, PermissionDenied, DomainError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            refuse(request, exc)
     else:
         messages.error(request, _("Choose a target level."))
     return redirect("web:checklist", assessment.pk)
@@ -360,10 +335,10 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 "problems": exc.problems,
                 "header_scope": assessment.institution.name,
             },
-            status=422,
+            status=exc.status,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        refuse(request, exc)
         return redirect("web:checklist", assessment.pk)
     messages.success(request, _("The self-assessment is submitted."))
     return redirect("web:institution_home")

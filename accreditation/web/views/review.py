@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.core.errors import DomainError
+from accreditation.core.errors import DomainError, refusal
 from accreditation.models import Assessment, User
 from accreditation.selectors.reviews import review_history
 from accreditation.selectors.visibility import assessments_visible_to
@@ -29,6 +29,7 @@ from accreditation.web.presenters import (
     level_label,
     workspace_result,
 )
+from accreditation.web.responses import refuse
 from workflows.selectors import task_inbox
 
 REVIEWER = User.Role.COUNTY_REVIEWER
@@ -120,7 +121,7 @@ def claim(request: HttpRequest, assessment_id: int) -> HttpResponse:
     try:
         county_review_start(actor=request.user, assessment=assessment)
     except (PermissionDenied, DomainError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+        refuse(request, exc)
     else:
         messages.success(request, _("You are reviewing this assessment."))
     return redirect("web:review_assessment", assessment.pk)
@@ -156,13 +157,13 @@ def decide(request: HttpRequest, assessment_id: int) -> HttpResponse:
             request, assessment, comment=comment, item_comments=comments, errors=errors, status=400
         )
     except (PermissionDenied, DomainError) as exc:
-        message = getattr(exc, "message", None) or _("You are not allowed to do this.")
+        refused = refusal(exc)
         return _page(
             request,
             assessment,
             comment=comment,
             item_comments=comments,
-            errors=[str(message)],
-            status=409 if isinstance(exc, DomainError) else 403,
+            errors=[refused.text()],
+            status=refused.status,
         )
     return redirect("web:review_queue")

@@ -112,7 +112,7 @@ def test_grade_save_with_a_stale_version_is_a_conflict(client, panel, experts): 
     before = _state()
     response = _save(client, panel, "1.1.1", {"grade": "C", "version": 1})
     assert response.status_code == 409
-    assert response.json()["current"]["grade"] == "A"
+    assert response.json()["error"]["details"]["current"]["grade"] == "A"
     assert _state() == before
 
 

@@ -4,13 +4,13 @@ services' refusals as messages."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.core.errors import ConflictOfInterest, DomainError
 from accreditation.models import ConflictRule, User
+from accreditation.web import responses
 from accreditation.web.access import role_required
 
 OFFICER = User.Role.OFFICER
@@ -36,11 +36,8 @@ def region_prefix(user: User) -> str:
 
 
 def refusal_text(exc: Exception) -> str:
-    """A service's refusal as one sentence for the page."""
-    if isinstance(exc, ValidationError):
-        return " ".join(str(m) for m in exc.messages)
-    if isinstance(exc, PermissionDenied):
-        return _("You are not allowed to do this.")
+    """A service's refusal as one sentence for the page (``web.responses``), with the
+    refused experts, batch rows or notice entries named."""
     if isinstance(exc, ConflictOfInterest):
         parts = [
             f"{c['username']}: " + ", ".join(str(CONFLICT_LABELS.get(r, r)) for r in c["rules"])
@@ -49,22 +46,20 @@ def refusal_text(exc: Exception) -> str:
         return _("Conflict of interest, the panel was not assigned: %(list)s.") % {
             "list": "; ".join(parts)
         }
-    if isinstance(exc, DomainError):
-        text = str(exc.message)
-        if exc.code == "batch_refused":
-            refused = exc.details.get("refused", {})
-            text += " " + "; ".join(
-                _("#%(id)s: %(message)s") % {"id": pk, "message": row["message"]}
-                for pk, row in refused.items()
-            )
-        elif exc.code == "notice_refused":
-            refused = exc.details.get("refused", {})
-            text += " " + "; ".join(
-                _("#%(id)s: %(message)s") % {"id": pk, "message": NOTICE_REFUSALS.get(code, code)}
-                for pk, code in refused.items()
-            )
-        return text
-    raise exc
+    text = responses.refusal_text(exc)
+    if isinstance(exc, DomainError) and exc.code == "batch_refused":
+        refused = exc.details.get("refused", {})
+        text += " " + "; ".join(
+            _("#%(id)s: %(message)s") % {"id": pk, "message": row["message"]}
+            for pk, row in refused.items()
+        )
+    elif isinstance(exc, DomainError) and exc.code == "notice_refused":
+        refused = exc.details.get("refused", {})
+        text += " " + "; ".join(
+            _("#%(id)s: %(message)s") % {"id": pk, "message": NOTICE_REFUSALS.get(code, code)}
+            for pk, code in refused.items()
+        )
+    return text
 
 
 def refuse(request: HttpRequest, exc: Exception) -> None:

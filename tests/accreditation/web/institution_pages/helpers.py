@@ -15,11 +15,12 @@ def checklist_url(world: World) -> str:
 
 
 def save_url(world: World, code: str) -> str:
-    return reverse("web:item_save", args=[world.assessment_a.pk, code])
+    """Where the checklist's script saves an item: the API."""
+    return reverse("api:item-grade", args=[world.assessment_a.pk, code])
 
 
-def post_json(client, url: str, body: dict):
-    return client.post(url, json.dumps(body), content_type="application/json")
+def patch_json(client, url: str, body: dict):
+    return client.patch(url, json.dumps(body), content_type="application/json")
 
 
 def item_row(world: World, code: str) -> ItemGrade:

@@ -37,7 +37,7 @@ def test_upload_refuses_an_impostor_file_and_stores_nothing(client, world: World
         {"item": "1.1.1", "file": upload(files.HTML, "a.pdf")},
     )
     assert response.status_code == 400
-    assert response.json()["details"]["reason"] == "unsupported_type"
+    assert response.json()["error"]["details"]["reason"] == "unsupported_type"
     assert not EvidenceAttachment.objects.exists()
 
 

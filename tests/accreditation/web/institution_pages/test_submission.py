@@ -14,7 +14,7 @@ from tests.accreditation.helpers import complete, grade_all
 from tests.accreditation.web.institution_pages.helpers import (
     checklist_url,
     item_row,
-    post_json,
+    patch_json,
     save_url,
 )
 
@@ -81,7 +81,7 @@ def test_a_returned_assessment_is_corrected_and_resubmitted_through_the_pages(cl
     home = client.get(reverse("web:institution_home")).content.decode()
     assert "自评已被退回修改" in home
     version = item_row(world, "1.1.3").version
-    response = post_json(
+    response = patch_json(
         client, save_url(world, "1.1.3"), {"grade": "A", "note": "已补充", "version": version}
     )
     assert response.status_code == 200
