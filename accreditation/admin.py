@@ -15,7 +15,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import (
     Assessment,
     AssessmentResult,
@@ -66,7 +66,8 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action=f"admin.{obj._meta.model_name}.{'change' if change else 'add'}",
+            # One member per audited model and verb: a model without them fails here.
+            action=AuditAction(f"admin.{obj._meta.model_name}.{'change' if change else 'add'}"),
             target=obj,
             before=before,
             after={name: _json(form.cleaned_data.get(name)) for name in changed},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from accreditation.services.certificate_batches import certificate_batch_process
+from accreditation.services.certificate_batch_runs import certificate_batch_process
 
 
 @task()

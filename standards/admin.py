@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from standards.models import Chapter, Criterion, Edition, Item, PublicationStatus, RuleSet, Section
 from standards.services import (
     edition_clone,
@@ -44,7 +44,8 @@ def is_editable(obj: Model | None) -> bool:
 def _audit(request: HttpRequest, obj: Model, verb: str, fields: list[str] | None = None) -> None:
     audit_record(
         actor=request.user,
-        action=f"{obj._meta.model_name}.admin_{verb}",
+        # One member per catalogue model and verb: a model without them fails here.
+        action=AuditAction(f"{obj._meta.model_name}.admin_{verb}"),
         target=obj,
         after={"fields": fields} if fields is not None else None,
         note="admin",

@@ -8,5 +8,8 @@ class WorkflowsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Defining the flow class registers its nodes and the process permissions.
-        from workflows import flows  # noqa: F401
+        # Defining the flow class registers its nodes and the process permissions; the
+        # driver runs the flow it is handed here and never imports the flows module.
+        from workflows import driver, flows
+
+        driver.use_flow(flows.AssessmentFlow)

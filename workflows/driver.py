@@ -9,42 +9,52 @@ lock, assigned and checked with ``can_execute`` (viewflow checks no permissions 
 code paths), and executed; the flow then runs its gateways and automatic steps, which
 call services in turn. Any error rolls the whole transaction back, task states
 included.
+
+The driver knows the flow only as registered (:func:`use_flow`, called by
+``WorkflowsConfig.ready``): it imports neither ``workflows.flows`` nor any service, so
+services can call it without an import cycle.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from viewflow.workflow.flow import Flow
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from accreditation.core.errors import WrongStep
 from accreditation.models import Assessment, User
 from workflows.models import AssessmentProcess
-
-if TYPE_CHECKING:
-    from workflows.flows import AssessmentFlow
+from workflows.steps import PERSONAL_STEPS, Step
 
 #: Task statuses of a step that is still waiting to be done.
 OPEN_STATUSES: tuple[str, ...] = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
-#: Steps that belong to one person (assigned when created). Every other step belongs to
-#: whoever the services allow; one of them taking it only says who is working on it, and
-#: another such person may take it over.
-PERSONAL_STEPS: frozenset[str] = frozenset({"expert_review", "consolidate"})
+
+_flow: type[Flow] | None = None
 
 
-def flow_class() -> type[AssessmentFlow]:
-    # Imported late: the flow's automatic steps call services, and services call here.
-    from workflows.flows import AssessmentFlow
+def use_flow(flow: type[Flow]) -> None:
+    """Register the review flow the driver runs (``WorkflowsConfig.ready``)."""
+    global _flow
+    _flow = flow
 
-    return AssessmentFlow
+
+def flow_class() -> type[Flow]:
+    """The registered review flow."""
+    if _flow is None:
+        raise ImproperlyConfigured(
+            "No review flow is registered: WorkflowsConfig.ready() calls driver.use_flow()."
+        )
+    return _flow
 
 
-def nodes(*names: str) -> list[Any]:
+def nodes(*names: Step) -> list[Any]:
+    """The flow's nodes of these steps (for ``flow_task__in`` filters)."""
     flow = flow_class()
     return [getattr(flow, name) for name in names]
 
@@ -61,7 +71,7 @@ def process_id(assessment: Assessment) -> int | None:
     )
 
 
-def open_tasks(*, assessment: Assessment, names: Iterable[str] | None = None) -> QuerySet[Task]:
+def open_tasks(*, assessment: Assessment, names: Iterable[Step] | None = None) -> QuerySet[Task]:
     """The assessment's human steps waiting to be done, oldest first (a join waiting
     for its branches is not a step anyone can take)."""
     qs = Task.objects.filter(
@@ -74,12 +84,12 @@ def open_tasks(*, assessment: Assessment, names: Iterable[str] | None = None) ->
     return qs.order_by("id")
 
 
-def open_step_names(*, assessment: Assessment) -> list[str]:
-    """Node names of the open steps, e.g. ``["county_review"]``."""
-    return sorted({task.flow_task.name for task in open_tasks(assessment=assessment)})
+def open_step_names(*, assessment: Assessment) -> list[Step]:
+    """The open steps, e.g. ``[Step.COUNTY_REVIEW]``."""
+    return sorted({Step(task.flow_task.name) for task in open_tasks(assessment=assessment)})
 
 
-def _wrong_step(assessment: Assessment, names: Iterable[str]) -> WrongStep:
+def _wrong_step(assessment: Assessment, names: Iterable[Step]) -> WrongStep:
     current = open_step_names(assessment=assessment)
     return WrongStep(
         _("The review of this assessment is not waiting for this step."),
@@ -88,7 +98,7 @@ def _wrong_step(assessment: Assessment, names: Iterable[str]) -> WrongStep:
 
 
 def _locked_task(
-    process_pk: int, assessment: Assessment, names: tuple[str, ...], owner: User | None
+    process_pk: int, assessment: Assessment, names: tuple[Step, ...], owner: User | None
 ) -> Task:
     qs = Task.objects.filter(
         process_id=process_pk, status__in=OPEN_STATUSES, flow_task__in=nodes(*names)
@@ -115,7 +125,7 @@ def _take(task: Task, actor: User) -> Any:
     return activation
 
 
-def task_claim(*, assessment: Assessment, actor: User, names: tuple[str, ...]) -> Task:
+def task_claim(*, assessment: Assessment, actor: User, names: tuple[Step, ...]) -> Task:
     """Assign the open step to ``actor`` without completing it (the service has checked
     that ``actor`` may take it)."""
     pk = process_id(assessment)
@@ -131,7 +141,7 @@ def task_complete(
     *,
     assessment: Assessment,
     actor: User,
-    names: tuple[str, ...],
+    names: tuple[Step, ...],
     data: dict[str, Any] | None = None,
     own_task_only: bool = False,
 ) -> Task:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
@@ -47,11 +48,18 @@ from accreditation.services.results import result_compute
 from accreditation.services.reviews import review_stage_begin
 from workflows.models import AssessmentProcess
 from workflows.nodes import PerItemSplit
+from workflows.steps import Step
 
 Status = Assessment.Status
 
 #: Human steps are completed through the services; viewflow's task views are not used.
 SERVICE_TASK = None
+
+
+def step(name: Step) -> flow.View:
+    """A human step, completed through the services, titled with its ``Step`` label.
+    The flow attribute it is assigned to must be named ``name`` (checked below)."""
+    return flow.View(SERVICE_TASK).Annotation(title=name.label)
 
 
 def _assessment(activation: Activation) -> Assessment:
@@ -92,17 +100,9 @@ class AssessmentFlow(flow.Flow):
         .Else(this.begin_expert_review)
     )
     begin_county_review = flow.Function(this.open_county_round).Next(this.county_review)
-    county_review = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("County review: forward or return"))
-        .Next(this.county_outcome)
-    )
+    county_review = step(Step.COUNTY_REVIEW).Next(this.county_outcome)
     county_outcome = flow.If(this.returned).Then(this.county_correction).Else(this.panel_gate)
-    county_correction = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("Correct and resubmit (county review)"))
-        .Next(this.begin_county_review)
-    )
+    county_correction = step(Step.COUNTY_CORRECTION).Next(this.begin_county_review)
 
     begin_expert_review = flow.Function(this.open_expert_round).Next(this.panel_gate)
     panel_gate = (
@@ -111,55 +111,27 @@ class AssessmentFlow(flow.Flow):
         .Then(this.split_experts)
         .Else(this.assign_panel)
     )
-    assign_panel = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("Assign the expert panel"))
-        .Next(this.panel_outcome)
-    )
+    assign_panel = step(Step.ASSIGN_PANEL).Next(this.panel_outcome)
     panel_outcome = flow.If(this.returned).Then(this.expert_correction).Else(this.split_experts)
-    expert_correction = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("Correct and resubmit (expert review)"))
-        .Next(this.begin_expert_review)
-    )
+    expert_correction = step(Step.EXPERT_CORRECTION).Next(this.begin_expert_review)
 
     split_experts = PerItemSplit().Next(this.expert_review, data_source=this.panel_members)
-    expert_review = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("Grade every item"))
-        .Assign(this.assigned_expert)
-        .Next(this.join_experts)
-    )
+    expert_review = step(Step.EXPERT_REVIEW).Assign(this.assigned_expert).Next(this.join_experts)
     join_experts = flow.Join().Next(this.begin_consolidation)
     begin_consolidation = flow.Function(this.open_consolidation).Next(this.consolidate)
-    consolidate = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("Consolidate the panel's grades"))
-        .Assign(this.lead_of_panel)
-        .Next(this.consolidation_outcome)
-    )
+    consolidate = step(Step.CONSOLIDATE).Assign(this.lead_of_panel).Next(this.consolidation_outcome)
     consolidation_outcome = (
         flow.If(this.returned).Then(this.expert_correction).Else(this.compute_result)
     )
     compute_result = flow.Function(this.compute).Next(this.decide)
 
-    decide = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("Decide: confirm or override the computed level"))
-        .Next(this.decision_outcome)
-    )
+    decide = step(Step.DECIDE).Next(this.decision_outcome)
     decision_outcome = (
         flow.If(this.level_decided).Then(this.await_notice).Else(this.close_not_recognised)
     )
     close_not_recognised = flow.Function(this.not_recognised).Next(this.end)
-    await_notice = (
-        flow.View(SERVICE_TASK).Annotation(title=_("Put on public notice")).Next(this.in_notice)
-    )
-    in_notice = (
-        flow.View(SERVICE_TASK)
-        .Annotation(title=_("On public notice: objections and closing"))
-        .Next(this.notice_outcome)
-    )
+    await_notice = step(Step.AWAIT_NOTICE).Next(this.in_notice)
+    in_notice = step(Step.IN_NOTICE).Next(this.notice_outcome)
     notice_outcome = flow.If(this.notice_cleared).Then(this.recognise).Else(this.consolidate)
     recognise = flow.Function(this.grant_recognition).Next(this.end)
 
@@ -226,3 +198,21 @@ class AssessmentFlow(flow.Flow):
 
     def grant_recognition(self, activation: Activation) -> None:
         recognition_grant(actor=_actor(activation), assessment=_assessment(activation))
+
+
+def _check_steps() -> None:
+    """Every human node is a ``Step`` under its own name and title, and every ``Step`` a
+    node."""
+    views = {
+        name: node for name, node in vars(AssessmentFlow).items() if isinstance(node, flow.View)
+    }
+    mistitled = [
+        n for n, node in views.items() if n in Step.values and node.task_title != Step(n).label
+    ]
+    if set(views) != set(Step.values) or mistitled:
+        raise ImproperlyConfigured(
+            f"AssessmentFlow's human steps {sorted(views)} differ from Step {sorted(Step.values)}"
+        )
+
+
+_check_steps()

@@ -16,21 +16,22 @@ from accreditation.models import Cycle, User
 from accreditation.selectors.visibility import assessments_visible_to
 from workflows.driver import OPEN_STATUSES, nodes
 from workflows.models import AssessmentProcess
+from workflows.steps import (
+    COUNTY_STEPS,
+    INSTITUTION_STEPS,
+    OFFICER_STEPS,
+    PERSONAL_STEPS,
+    Step,
+)
 
 Role = User.Role
 _A = "process__assessmentprocess__assessment__"
-
-#: Human steps by who takes them.
-COUNTY_STEPS = ("county_review",)
-INSTITUTION_STEPS = ("county_correction", "expert_correction")
-OFFICER_STEPS = ("assign_panel", "decide", "await_notice", "in_notice")
-OWNER_STEPS = ("expert_review", "consolidate")
 
 
 @dataclass(frozen=True, slots=True)
 class InboxRow:
     task_id: int
-    step: str
+    step: Step
     title: str
     status: str
     created: dt.datetime
@@ -81,7 +82,7 @@ def inbox_tasks(*, user: Any) -> QuerySet[Task]:
     elif role == Role.OFFICER and (scope := _scope(user)) is not None:
         q = Q(flow_task__in=nodes(*OFFICER_STEPS)) & scope & _officer_level(user)
     elif role == Role.EXPERT:
-        q = Q(flow_task__in=nodes(*OWNER_STEPS)) & Q(owner=user)
+        q = Q(flow_task__in=nodes(*PERSONAL_STEPS)) & Q(owner=user)
     else:
         return qs.none()
     return qs.filter(q).order_by("created", "id")
@@ -93,7 +94,7 @@ def task_inbox(*, user: Any) -> list[InboxRow]:
     return [
         InboxRow(
             task_id=task.pk,
-            step=task.flow_task.name,
+            step=Step(task.flow_task.name),
             title=str(task.flow_task.task_title),
             status=task.status,
             created=task.created,

@@ -36,7 +36,7 @@ from accreditation.models import (
     User,
 )
 from workflows import driver
-from workflows import selectors as wf_selectors
+from workflows.steps import COUNTY_STEPS, INSTITUTION_STEPS, OFFICER_STEPS, PERSONAL_STEPS, Step
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -172,16 +172,12 @@ class UserFilter(FilterSet):
 # --- the review process -------------------------------------------------------------
 
 
-STEPS = [
-    *wf_selectors.COUNTY_STEPS,
-    *wf_selectors.INSTITUTION_STEPS,
-    *wf_selectors.OFFICER_STEPS,
-    *wf_selectors.OWNER_STEPS,
-]
+#: The human steps, by who takes them (the order of the schema's enum).
+STEPS = [*COUNTY_STEPS, *INSTITUTION_STEPS, *OFFICER_STEPS, *PERSONAL_STEPS]
 
 
 class TaskFilter(FilterSet):
-    step = filters.ChoiceFilter(choices=[(s, s) for s in STEPS], method="filter_step")
+    step = filters.ChoiceFilter(choices=[(s.value, s.value) for s in STEPS], method="filter_step")
     assessment = IdFilter(field_name="process__assessmentprocess__assessment_id")
 
     class Meta:
@@ -189,7 +185,7 @@ class TaskFilter(FilterSet):
         fields = ["step", "assessment"]
 
     def filter_step(self, qs, name, value):
-        return qs.filter(flow_task__in=driver.nodes(value))
+        return qs.filter(flow_task__in=driver.nodes(Step(value)))
 
 
 class ExpertFilter(FilterSet):

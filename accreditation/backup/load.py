@@ -19,7 +19,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from accreditation.backup import archive
 from accreditation.backup.archive import ArchiveError
 from accreditation.backup.plan import OWNED, TABLES, Table, by_model
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import Cycle, Region
 
 BATCH = 1000
@@ -288,7 +288,7 @@ def cycle_restore(*, path: Path, expected_sha256: str = "") -> RestoreResult:
             cycle = Cycle.objects.get(pk=manifest["cycle"]["id"])
             audit_record(
                 actor=None,
-                action="cycle.restore",
+                action=AuditAction.CYCLE_RESTORE,
                 target=cycle,
                 after={
                     "archive_created_at": manifest["created_at"],

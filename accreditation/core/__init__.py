@@ -6,8 +6,11 @@ django-filter) and no other module of the project.
 * ``files`` — content-type sniffing, zip-expansion checks, safe file names;
 * ``text`` — NUL and length limits on free text;
 * ``audit_chain`` (pure) and ``audit`` — the chained audit log and its one writer;
+* ``roles`` — the roles users act in (``User.Role``), which the catalogue's rules name;
+* ``throttle`` — the per-address limit the verification page and the API share;
 * ``api`` — the API's base helpers (request validation, the FilterSet base, pagination).
 
 Django's own ``django.core`` is the precedent for the name. Models defined here belong
 to the ``accreditation`` app (the app whose package contains them), with its tables.
+The import-linter contracts in ``pyproject.toml`` enforce all of this (``make lint``).
 """

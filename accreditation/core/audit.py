@@ -14,6 +14,7 @@ module imports nothing of the domain.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,115 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accreditation.core import audit_chain
+
+
+class AuditAction(StrEnum):
+    """Every action the audit log records, as stored in ``AuditEvent.action`` (the
+    values are part of the hashed content: never rename one). :func:`audit_record`
+    refuses any other."""
+
+    # Places and people
+    REGION_CREATE = "region.create"
+    INSTITUTION_CREATE = "institution.create"
+    INSTITUTION_DETAILS_SET = "institution.details_set"
+    FACTS_RECORD = "facts.record"
+    USER_CREATE = "user.create"
+    USER_DETAILS_SET = "user.details_set"
+    EXPERT_PROFILE_SET = "expert_profile.set"
+    API_TOKEN_ISSUE = "api_token.issue"
+    API_TOKEN_REVOKE = "api_token.revoke"
+    # Cycles
+    CYCLE_CREATE = "cycle.create"
+    CYCLE_STANDARD_SET = "cycle_standard.set"
+    CYCLE_DEADLINE_SET = "cycle_deadline.set"
+    CYCLE_CLOSE = "cycle.close"
+    CYCLE_RESTORE = "cycle.restore"
+    DEADLINE_REMINDER = "deadline.reminder"
+    DEADLINE_OVERDUE = "deadline.overdue"
+    # Self-assessment
+    ASSESSMENT_OPEN = "assessment.open"
+    ASSESSMENT_TARGET_LEVEL = "assessment.target_level"
+    ITEM_GRADE_SAVE = "item_grade.save"
+    EVIDENCE_ATTACH = "evidence.attach"
+    EVIDENCE_DETACH = "evidence.detach"
+    ASSESSMENT_SUBMIT = "assessment.submit"
+    ASSESSMENT_RETURN = "assessment.return"
+    # Review
+    REVIEW_ROUND_OPEN = "review.round_open"
+    COUNTY_REVIEW_START = "county_review.start"
+    COUNTY_REVIEW_FORWARD = "county_review.forward"
+    PANEL_ASSIGN = "panel.assign"
+    EXPERT_GRADE_SAVE = "expert_grade.save"
+    EXPERT_REVIEW_SUBMIT = "expert_review.submit"
+    CONSOLIDATION_OPEN = "consolidation.open"
+    CONSOLIDATION_GRADE = "consolidation.grade"
+    CONSOLIDATION_COMPLETE = "consolidation.complete"
+    RESULT_COMPUTE = "result.compute"
+    DECISION_CONFIRM = "decision.confirm"
+    DECISION_OVERRIDE = "decision.override"
+    ASSESSMENT_NOT_RECOGNISED = "assessment.not_recognised"
+    # Public notice, recognition, certificates
+    NOTICE_OPEN = "notice.open"
+    NOTICE_LIST = "notice.list"
+    NOTICE_CLOSE = "notice.close"
+    OBJECTION_RECORD = "objection.record"
+    OBJECTION_UPHOLD = "objection.uphold"
+    OBJECTION_DISMISS = "objection.dismiss"
+    RECOGNITION_GRANT = "recognition.grant"
+    RECOGNITION_DOWNGRADED = "recognition.downgraded"
+    RECOGNITION_REVOKED = "recognition.revoked"
+    RECOGNITION_SUPERSEDED = "recognition.superseded"
+    CERTIFICATE_ISSUE = "certificate.issue"
+    CERTIFICATE_RENDER = "certificate.render"
+    CERTIFICATE_REISSUE = "certificate.reissue"
+    CERTIFICATE_BATCH_START = "certificate_batch.start"
+    CERTIFICATE_BATCH_RESUME = "certificate_batch.resume"
+    # After recognition
+    CONSISTENCY_CHECK_RUN = "consistency_check.run"
+    CONSISTENCY_CHECK_RESCORE = "consistency_check.rescore"
+    CONSISTENCY_CHECK_COMPLETE = "consistency_check.complete"
+    REDUCTION_APPLY = "reduction.apply"
+    LOOKBACK_RECORD = "lookback.record"
+    # The catalogue (standards)
+    EDITION_IMPORT = "edition.import"
+    EDITION_REPLACE = "edition.replace"
+    EDITION_CLONE = "edition.clone"
+    EDITION_PUBLISH = "edition.publish"
+    EDITION_RETIRE = "edition.retire"
+    RULESET_IMPORT = "ruleset.import"
+    RULESET_UPDATE = "ruleset.update"
+    RULESET_PUBLISH = "ruleset.publish"
+    RULESET_RETIRE = "ruleset.retire"
+    # Direct edits in the Django admin: accreditation's audited models ...
+    ADMIN_REGION_ADD = "admin.region.add"
+    ADMIN_REGION_CHANGE = "admin.region.change"
+    ADMIN_INSTITUTION_ADD = "admin.institution.add"
+    ADMIN_INSTITUTION_CHANGE = "admin.institution.change"
+    ADMIN_USER_ADD = "admin.user.add"
+    ADMIN_USER_CHANGE = "admin.user.change"
+    ADMIN_CONFLICTPOLICY_ADD = "admin.conflictpolicy.add"
+    ADMIN_CONFLICTPOLICY_CHANGE = "admin.conflictpolicy.change"
+    # ... and the catalogue's drafts
+    EDITION_ADMIN_ADD = "edition.admin_add"
+    EDITION_ADMIN_CHANGE = "edition.admin_change"
+    EDITION_ADMIN_DELETE = "edition.admin_delete"
+    CHAPTER_ADMIN_ADD = "chapter.admin_add"
+    CHAPTER_ADMIN_CHANGE = "chapter.admin_change"
+    CHAPTER_ADMIN_DELETE = "chapter.admin_delete"
+    SECTION_ADMIN_ADD = "section.admin_add"
+    SECTION_ADMIN_CHANGE = "section.admin_change"
+    SECTION_ADMIN_DELETE = "section.admin_delete"
+    ITEM_ADMIN_ADD = "item.admin_add"
+    ITEM_ADMIN_CHANGE = "item.admin_change"
+    ITEM_ADMIN_DELETE = "item.admin_delete"
+    CRITERION_ADMIN_ADD = "criterion.admin_add"
+    CRITERION_ADMIN_CHANGE = "criterion.admin_change"
+    CRITERION_ADMIN_DELETE = "criterion.admin_delete"
+    RULESET_ADMIN_ADD = "ruleset.admin_add"
+    RULESET_ADMIN_CHANGE = "ruleset.admin_change"
+    RULESET_ADMIN_DELETE = "ruleset.admin_delete"
+    # Benchmark data (the synthetic nation)
+    SYNTHETIC_GENERATE = "synthetic.generate"
 
 
 class AuditEvent(models.Model):
@@ -130,7 +240,7 @@ def _append_sql(vendor: str) -> str:
 def audit_record(
     *,
     actor: AbstractBaseUser | None,
-    action: str,
+    action: AuditAction,
     target: models.Model,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
@@ -141,13 +251,16 @@ def audit_record(
     the service's transaction so the row commits or rolls back with the change it
     records. ``before``/``after`` must be JSON-serialisable. Pass ``assessment`` for
     every change to an assessment or anything inside it (defaults to ``target`` when that
-    is an assessment), so the assessment's history is one indexed query. One query."""
+    is an assessment), so the assessment's history is one indexed query. One query.
+
+    Raises ``ValueError`` for an ``action`` that is not an :class:`AuditAction`."""
+    stored_action = AuditAction(action).value  # the vocabulary is closed; stored as text
     if assessment is None and isinstance(target, _assessment_model()):
         assessment = target
     event = AuditEvent(
         assessment=assessment,
         actor=actor if actor is not None and actor.pk else None,
-        action=action,
+        action=stored_action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         target_label=str(target)[:300],

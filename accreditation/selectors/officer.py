@@ -25,6 +25,7 @@ from accreditation.models import (
 from accreditation.permissions import Action, require
 from accreditation.selectors.visibility import assessments_visible_to
 from workflows.selectors import InboxRow, task_inbox
+from workflows.steps import Step
 
 #: Levels that count as "reaching a standard" (基本标准 and 推荐标准; 合格 does not).
 STANDARD_LEVELS: tuple[str, ...] = ("basic", "recommended")
@@ -195,9 +196,9 @@ def officer_region_or_none(*, viewer: User, region_id: int | None) -> Region | N
 # --- Work lists -----------------------------------------------------------------------
 
 
-def officer_steps(*, viewer: User, step: str) -> list[InboxRow]:
-    """The viewer's open ``step`` tasks (``assign_panel``, ``decide``,
-    ``await_notice``, ``in_notice``) at their level in their region. One query."""
+def officer_steps(*, viewer: User, step: Step) -> list[InboxRow]:
+    """The viewer's open ``step`` tasks (``Step.ASSIGN_PANEL``, ``DECIDE``,
+    ``AWAIT_NOTICE``, ``IN_NOTICE``) at their level in their region. One query."""
     return [row for row in task_inbox(user=viewer) if row.step == step]
 
 
@@ -211,7 +212,7 @@ class PendingDecision:
 def decisions_pending(*, viewer: User) -> list[PendingDecision]:
     """Assessments whose decision the viewer may take, with their latest computed
     result (level, reasons, agreement). Three queries."""
-    tasks = officer_steps(viewer=viewer, step="decide")
+    tasks = officer_steps(viewer=viewer, step=Step.DECIDE)
     ids = [t.assessment_id for t in tasks]
     assessments = {
         a.pk: a

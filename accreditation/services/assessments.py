@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import ConflictError, DomainError
 from accreditation.core.text import unstorable_text
 from accreditation.models import (
@@ -106,7 +106,7 @@ def assessment_open(
             )
             audit_record(
                 actor=actor,
-                action="assessment.open",
+                action=AuditAction.ASSESSMENT_OPEN,
                 target=assessment,
                 after={
                     "cycle": cycle.pk,
@@ -146,7 +146,7 @@ def assessment_target_level_set(
         locked.save(update_fields=["target_level", "version"])
         audit_record(
             actor=actor,
-            action="assessment.target_level",
+            action=AuditAction.ASSESSMENT_TARGET_LEVEL,
             target=locked,
             before={"target_level": before},
             after={"target_level": target_level},
@@ -325,7 +325,7 @@ def item_grade_save(
         after = row.values()
         audit_record(
             actor=actor,
-            action="item_grade.save",
+            action=AuditAction.ITEM_GRADE_SAVE,
             target=locked,
             before={k: v for k, v in before.items() if k != "version"},
             after={k: v for k, v in after.items() if k != "version"},

@@ -1,51 +1,54 @@
 """Batch issuance: the certificates of a notice's recognitions, in a background task.
 
-:func:`certificate_batch_start` records the batch and enqueues
-``accreditation.tasks.certificate_batch_run`` (django-tasks; the database backend runs
-it in ``manage.py db_worker``). The task calls :func:`certificate_batch_process`, which
-issues one certificate per recognition, each in its own transaction, and writes the
-progress after each. Idempotent per recognition: a certificate that already has its
-file is counted and skipped, so a rerun (:func:`certificate_batch_resume`) after a
-crash continues where the last run stopped and creates no duplicates.
+:func:`certificate_batch_start` records the batch and, once that is committed,
+enqueues ``accreditation.tasks.certificate_batch_run`` (django-tasks; the database
+backend runs it in ``manage.py db_worker``). The task calls
+``services.certificate_batch_runs.certificate_batch_process``, which issues one
+certificate per recognition, each in its own transaction, and writes the progress
+after each. Idempotent per recognition: a certificate that already has its file is
+counted and skipped, so a rerun (:func:`certificate_batch_resume`) after a crash
+continues where the last run stopped and creates no duplicates.
+
+Imports go one way: this module -> ``accreditation.tasks`` ->
+``certificate_batch_runs``.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError
 from accreditation.models import (
     CertificateBatch,
-    CertificateRecord,
     PublicNotice,
     Recognition,
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.certificates import certificate_issue
+from accreditation.tasks import certificate_batch_run
 
 BStatus = CertificateBatch.Status
 OPEN = (BStatus.PENDING, BStatus.RUNNING)
 
 
-def _enqueue(batch: CertificateBatch) -> CertificateBatch:
-    from accreditation.tasks import certificate_batch_run
+def _enqueue_on_commit(batch_id: int) -> None:
+    """Enqueue the batch's task once the transaction that records it commits (a worker
+    must find the batch; a rolled-back batch is never run), and note the task's id."""
 
-    result = certificate_batch_run.enqueue(batch_id=batch.pk)
-    CertificateBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
-    batch.refresh_from_db()
-    return batch
+    def enqueue() -> None:
+        result = certificate_batch_run.enqueue(batch_id=batch_id)
+        CertificateBatch.objects.filter(pk=batch_id).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
 
 
 def certificate_batch_start(*, actor: User, notice: PublicNotice) -> CertificateBatch:
     """Issue the certificates of every active recognition of ``notice`` in the
-    background. Returns the new batch, or the batch already waiting or running for
-    this notice (never two at once). Enqueue happens after the batch is committed.
+    background. Returns the new batch (as it stands once enqueued), or the batch
+    already waiting or running for this notice (never two at once). The task is
+    enqueued when the caller's transaction commits.
 
     Raises ``PermissionDenied`` unless ``actor`` is an officer covering the notice's
     region; ``DomainError`` (``nothing_to_issue``) when the notice has no active
@@ -74,11 +77,13 @@ def certificate_batch_start(*, actor: User, notice: PublicNotice) -> Certificate
         )
         audit_record(
             actor=actor,
-            action="certificate_batch.start",
+            action=AuditAction.CERTIFICATE_BATCH_START,
             target=batch,
             after={"notice": notice.document_number, "total": len(ids)},
         )
-    return _enqueue(batch)
+        _enqueue_on_commit(batch.pk)
+    batch.refresh_from_db()
+    return batch
 
 
 def certificate_batch_resume(*, actor: User, batch: CertificateBatch) -> CertificateBatch:
@@ -96,69 +101,10 @@ def certificate_batch_resume(*, actor: User, batch: CertificateBatch) -> Certifi
         locked.save(update_fields=["status"])
         audit_record(
             actor=actor,
-            action="certificate_batch.resume",
+            action=AuditAction.CERTIFICATE_BATCH_RESUME,
             target=locked,
             after={"done": locked.done, "failed": locked.failed},
         )
-    return _enqueue(locked)
-
-
-#: Problems that fail one certificate, not the batch.
-ITEM_ERRORS = (DomainError, ValidationError, ValueError)
-
-
-def certificate_batch_process(*, batch_id: int) -> CertificateBatch:
-    """The work of the background task: for each recognition in order, issue its valid
-    certificate unless it already has its file. ``done`` counts certificates with
-    their file, ``failed`` those refused (revoked since, expired ...; listed in
-    ``errors``); both are written after every certificate. An unexpected error (the
-    storage, the database) stops the run: the batch is marked ``failed`` with the
-    progress so far and the error is raised again for the task runner to record."""
-    with transaction.atomic():
-        batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status == BStatus.COMPLETED and batch.failed == 0:
-            return batch
-        batch.status = BStatus.RUNNING
-        batch.started_at = timezone.now()
-        batch.finished_at = None
-        batch.done = batch.failed = 0
-        batch.errors = []
-        batch.runs = F("runs") + 1
-        batch.save()
-    records = {
-        record.recognition_id: record
-        for record in CertificateRecord.objects.filter(
-            recognition_id__in=batch.recognition_ids, status=CertificateRecord.Status.VALID
-        )
-    }
-    done = failed = 0
-    errors: list[dict] = []
-    progress = CertificateBatch.objects.filter(pk=batch_id)
-    for recognition_id in batch.recognition_ids:
-        record = records.get(recognition_id)
-        try:
-            if record is None:
-                raise DomainError(
-                    _("The recognition has no valid certificate (revoked or downgraded)."),
-                    code="no_valid_certificate",
-                )
-            if not record.sha256:
-                certificate_issue(actor=None, certificate=record)
-            done += 1
-        except ITEM_ERRORS as exc:
-            failed += 1
-            code = getattr(exc, "code", None) or "invalid"
-            errors.append({"recognition": recognition_id, "code": code, "message": str(exc)})
-        except Exception as exc:
-            errors.append({"recognition": recognition_id, "code": "crash", "message": repr(exc)})
-            progress.update(
-                done=done,
-                failed=failed,
-                errors=errors,
-                status=BStatus.FAILED,
-                finished_at=timezone.now(),
-            )
-            raise
-        progress.update(done=done, failed=failed, errors=errors)
-    progress.update(status=BStatus.COMPLETED, finished_at=timezone.now())
-    return CertificateBatch.objects.get(pk=batch_id)
+        _enqueue_on_commit(locked.pk)
+    locked.refresh_from_db()
+    return locked

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError
 from accreditation.models import CertificateRecord, Recognition, User
 from accreditation.pdf import CertificateData, certificate_code, render_certificate
@@ -122,7 +122,7 @@ def _issue(
         record.save()
         audit_record(
             actor=actor,
-            action="certificate.render",
+            action=AuditAction.CERTIFICATE_RENDER,
             target=record,
             assessment=record.recognition.assessment,
             after={
@@ -175,7 +175,7 @@ def _reissue(actor: User | None, certificate: CertificateRecord, reason: str) ->
     new = certificate_record_issue(actor=actor, recognition=recognition, supersedes=old)
     audit_record(
         actor=actor,
-        action="certificate.reissue",
+        action=AuditAction.CERTIFICATE_REISSUE,
         target=new,
         assessment=recognition.assessment,
         before={"number": old.number, "version": old.version},

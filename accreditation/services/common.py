@@ -1,12 +1,16 @@
-"""Helpers every assessment service uses: the row lock, the transition check and the
-editability check."""
+"""Helpers every assessment service uses: the row lock, the transition check, the
+status change with its audit row, and the editability check."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
 from django.utils.translation import gettext as _
 
+from accreditation.core.audit import audit_record
 from accreditation.core.errors import InvalidTransition, NotEditable
-from accreditation.models import ALLOWED_TRANSITIONS, Assessment
+from accreditation.models import ALLOWED_TRANSITIONS, Assessment, User
 
 
 def check_transition(assessment: Assessment, to_status: str) -> None:
@@ -27,6 +31,48 @@ def lock_assessment(assessment: Assessment, *related: str) -> Assessment:
         .select_related(*related)
         .get(pk=assessment.pk)
     )
+
+
+def status_set(locked: Assessment, to_status: str, *fields: str) -> str:
+    """Move ``locked`` (read by :func:`lock_assessment` in the caller's transaction) to
+    ``to_status``: refuse an illegal transition (``InvalidTransition``), bump the
+    version and save the status, the version and ``fields``. Returns the status it
+    left. Prefer :func:`assessment_transition`, which also writes the audit row."""
+    check_transition(locked, to_status)
+    previous = locked.status
+    locked.status = to_status
+    locked.version += 1
+    locked.save(update_fields=["status", "version", *fields])
+    return previous
+
+
+def assessment_transition(
+    locked: Assessment,
+    to_status: str,
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    fields: tuple[str, ...] = (),
+) -> str:
+    """The status change of a service, audited: :func:`status_set`, then one audit row
+    ``action`` on ``target`` (the assessment itself by default) whose ``before`` and
+    ``after`` hold the status left and entered besides the given values. Returns the
+    status it left."""
+    previous = status_set(locked, to_status, *fields)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=locked if target is None else target,
+        assessment=locked,
+        before={"status": previous, **(before or {})},
+        after={"status": to_status, **(after or {})},
+        note=note,
+    )
+    return previous
 
 
 def refuse_unless_editable(assessment: Assessment) -> None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError, IncompleteError, Problem
 from accreditation.models import (
     ConsistencyCheck,
@@ -92,7 +92,7 @@ def consistency_check_run(
         )
         audit_record(
             actor=actor,
-            action="consistency_check.run",
+            action=AuditAction.CONSISTENCY_CHECK_RUN,
             target=check,
             after={"share": str(share), "seed": seed, "population": len(ids), "sample": chosen},
         )
@@ -156,7 +156,7 @@ def consistency_rescore_record(
         sample.save()
         audit_record(
             actor=actor,
-            action="consistency_check.rescore",
+            action=AuditAction.CONSISTENCY_CHECK_RESCORE,
             target=sample,
             assessment=sample.recognition.assessment,
             after={"level": sample.rescored_level, "agreement": sample.agreement},
@@ -248,7 +248,7 @@ def consistency_check_complete(*, actor: User, check: ConsistencyCheck) -> Consi
         locked.save(update_fields=["report", "status", "completed_at"])
         audit_record(
             actor=actor,
-            action="consistency_check.complete",
+            action=AuditAction.CONSISTENCY_CHECK_COMPLETE,
             target=locked,
             after={
                 "overall": locked.report["overall"],

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError, IncompleteError, NotEditable, Problem
 from accreditation.models import (
     Assessment,
@@ -25,8 +25,13 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.common import check_transition, lock_assessment
+from accreditation.services.common import (
+    assessment_transition,
+    check_transition,
+    lock_assessment,
+)
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 Value = ExpertItemGrade.Value
@@ -90,21 +95,13 @@ def consolidation_open(*, assessment: Assessment, actor: User | None = None) -> 
                 )
             )
         ConsolidatedGrade.objects.bulk_create(rows)
-        before = locked.status
-        locked.status = Status.CONSOLIDATION
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        audit_record(
+        assessment_transition(
+            locked,
+            Status.CONSOLIDATION,
             actor=actor,
-            action="consolidation.open",
+            action=AuditAction.CONSOLIDATION_OPEN,
             target=consolidation,
-            assessment=locked,
-            before={"status": before},
-            after={
-                "status": locked.status,
-                "experts": len(reviews),
-                "disagreements": sum(r.disagreement for r in rows),
-            },
+            after={"experts": len(reviews), "disagreements": sum(r.disagreement for r in rows)},
         )
     return consolidation
 
@@ -182,7 +179,7 @@ def consolidation_grade_set(
         row.save(update_fields=["final_grade", "reason", "updated_at"])
         audit_record(
             actor=actor,
-            action="consolidation.grade",
+            action=AuditAction.CONSOLIDATION_GRADE,
             target=consolidation,
             assessment=locked,
             before=before,
@@ -243,10 +240,10 @@ def consolidation_complete(*, actor: User, assessment: Assessment) -> Consolidat
         )
         audit_record(
             actor=actor,
-            action="consolidation.complete",
+            action=AuditAction.CONSOLIDATION_COMPLETE,
             target=consolidation,
             assessment=locked,
             after={"consolidation": consolidation.pk},
         )
-        driver.task_complete(assessment=locked, actor=actor, names=("consolidate",))
+        driver.task_complete(assessment=locked, actor=actor, names=(Step.CONSOLIDATE,))
     return consolidation

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import InvalidTransition, NotEditable
 from accreditation.models import (
     Assessment,
@@ -73,7 +73,7 @@ def cycle_create(
         )
         audit_record(
             actor=actor,
-            action="cycle.create",
+            action=AuditAction.CYCLE_CREATE,
             target=cycle,
             after={
                 "province": province.code,
@@ -145,7 +145,7 @@ def cycle_standard_set(
         )
         audit_record(
             actor=actor,
-            action="cycle_standard.set",
+            action=AuditAction.CYCLE_STANDARD_SET,
             target=cycle,
             before=before,
             after={"kind": edition.kind, "edition": edition.pk}
@@ -170,7 +170,7 @@ def cycle_deadline_set(
         )
         audit_record(
             actor=actor,
-            action="cycle_deadline.set",
+            action=AuditAction.CYCLE_DEADLINE_SET,
             target=cycle,
             before={"stage": stage, "due_on": current.due_on.isoformat()} if current else None,
             after={"stage": stage, "due_on": due_on.isoformat()},
@@ -191,7 +191,7 @@ def cycle_close(*, actor: User | None, cycle: Cycle) -> Cycle:
         locked.save(update_fields=["status"])
         audit_record(
             actor=actor,
-            action="cycle.close",
+            action=AuditAction.CYCLE_CLOSE,
             target=locked,
             before={"status": Cycle.Status.OPEN},
             after={"status": Cycle.Status.CLOSED},

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import (
     STAGE_STATUSES,
     Assessment,
@@ -26,6 +26,10 @@ from accreditation.services.notifications import email_on_commit
 
 Status = Assessment.Status
 Kind = DeadlineNotice.Kind
+DEADLINE_ACTIONS = {
+    Kind.REMINDER: AuditAction.DEADLINE_REMINDER,
+    Kind.OVERDUE: AuditAction.DEADLINE_OVERDUE,
+}
 
 
 def _ancestor(path: str, depth: int) -> str:
@@ -142,7 +146,7 @@ def deadline_reminders_send(
             if by_recipient:
                 audit_record(
                     actor=None,
-                    action=f"deadline.{kind}",
+                    action=DEADLINE_ACTIONS[kind],
                     target=deadline.cycle,
                     after={
                         "stage": deadline.stage,

@@ -11,14 +11,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction
 from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, Consolidation, Decision, User
 from accreditation.permissions import Action, require
 from accreditation.selectors.reviews import latest_result
 from accreditation.selectors.scoring import cycle_standard_for
-from accreditation.services.common import check_transition, lock_assessment
+from accreditation.services.common import (
+    assessment_transition,
+    check_transition,
+    lock_assessment,
+)
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 MAX_REASON_CHARS = 2000
@@ -60,20 +65,19 @@ def _decide(actor: User, item: DecisionInput, batch_id: uuid.UUID) -> Decision:
         officer=actor,
         batch_id=batch_id,
     )
-    before = locked.status
-    locked.status = Status.DECIDED
-    locked.version += 1
-    locked.save(update_fields=["status", "version"])
-    audit_record(
+    assessment_transition(
+        locked,
+        Status.DECIDED,
         actor=actor,
-        action="decision.override" if decision.is_override else "decision.confirm",
+        action=AuditAction.DECISION_OVERRIDE
+        if decision.is_override
+        else AuditAction.DECISION_CONFIRM,
         target=decision,
-        assessment=locked,
-        before={"status": before, "computed_level": result.computed_level},
-        after={"status": locked.status, "decided_level": decided, "batch": str(batch_id)},
+        before={"computed_level": result.computed_level},
+        after={"decided_level": decided, "batch": str(batch_id)},
         note=decision.override_reason,
     )
-    driver.task_complete(assessment=locked, actor=actor, names=("decide",))
+    driver.task_complete(assessment=locked, actor=actor, names=(Step.DECIDE,))
     return decision
 
 
@@ -139,16 +143,7 @@ def assessment_not_recognised(*, actor: User | None, assessment: Assessment) -> 
     Raises ``InvalidTransition`` unless the assessment is decided."""
     with transaction.atomic():
         locked = lock_assessment(assessment)
-        check_transition(locked, Status.NOT_RECOGNISED)
-        before = locked.status
-        locked.status = Status.NOT_RECOGNISED
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        audit_record(
-            actor=actor,
-            action="assessment.not_recognised",
-            target=locked,
-            before={"status": before},
-            after={"status": locked.status},
+        assessment_transition(
+            locked, Status.NOT_RECOGNISED, actor=actor, action=AuditAction.ASSESSMENT_NOT_RECOGNISED
         )
     return locked

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import EvidenceRejected
 from accreditation.core.files import EXTENSIONS, detect_file_type, sanitise_filename
 from accreditation.models import Assessment, Evidence, EvidenceAttachment, ItemGrade, User
@@ -142,7 +142,7 @@ def _attach(
     if new:
         audit_record(
             actor=actor,
-            action="evidence.attach",
+            action=AuditAction.EVIDENCE_ATTACH,
             target=assessment,
             after={
                 "items": [a.item_code for a in new],
@@ -230,7 +230,7 @@ def evidence_detach(*, actor: User, attachment: EvidenceAttachment) -> None:
         row.delete()
         audit_record(
             actor=actor,
-            action="evidence.detach",
+            action=AuditAction.EVIDENCE_DETACH,
             target=locked,
             before={
                 "item": row.item_code,

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import (
     ConflictError,
     IncompleteError,
@@ -35,6 +35,7 @@ from accreditation.models import (
 from accreditation.permissions import Action, require
 from accreditation.services.common import lock_assessment
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 Value = ExpertItemGrade.Value
@@ -47,7 +48,7 @@ def _own_review(assessment: Assessment, actor: User) -> ExpertReview:
     round_ = ReviewRound.objects.filter(
         assessment=assessment, stage=ReviewStage.EXPERT, outcome=ReviewRound.Outcome.OPEN
     ).first()
-    step_open = driver.open_tasks(assessment=assessment, names=("expert_review",)).filter(
+    step_open = driver.open_tasks(assessment=assessment, names=(Step.EXPERT_REVIEW,)).filter(
         owner=actor
     )
     if assessment.status != Status.EXPERT_REVIEW or round_ is None or not step_open.exists():
@@ -150,7 +151,7 @@ def expert_grade_save(
         row.refresh_from_db()
         audit_record(
             actor=actor,
-            action="expert_grade.save",
+            action=AuditAction.EXPERT_GRADE_SAVE,
             target=review,
             assessment=locked,
             before=before,
@@ -190,7 +191,7 @@ def expert_review_submit(*, actor: User, assessment: Assessment) -> ExpertReview
         review.save(update_fields=["submitted_at"])
         audit_record(
             actor=actor,
-            action="expert_review.submit",
+            action=AuditAction.EXPERT_REVIEW_SUBMIT,
             target=review,
             assessment=locked,
             after={"round": review.round_id, "items": review.grades.count()},
@@ -198,7 +199,7 @@ def expert_review_submit(*, actor: User, assessment: Assessment) -> ExpertReview
         driver.task_complete(
             assessment=locked,
             actor=actor,
-            names=("expert_review",),
+            names=(Step.EXPERT_REVIEW,),
             data={"review": review.pk},
             own_task_only=True,
         )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.text import text_errors
 from accreditation.models import Institution, InstitutionFacts, Region, User
 from accreditation.models.institutions import CATEGORY_CODE
@@ -61,7 +61,7 @@ def institution_create(
         )
         audit_record(
             actor=actor,
-            action="institution.create",
+            action=AuditAction.INSTITUTION_CREATE,
             target=institution,
             after={
                 "name": institution.name,
@@ -116,7 +116,7 @@ def institution_details_set(
         institution.save(update_fields=list(changed))
         audit_record(
             actor=actor,
-            action="institution.details_set",
+            action=AuditAction.INSTITUTION_DETAILS_SET,
             target=institution,
             before=before,
             after=changed,
@@ -192,7 +192,7 @@ def institution_facts_record(
             row.save()
         audit_record(
             actor=actor,
-            action="facts.record",
+            action=AuditAction.FACTS_RECORD,
             target=institution,
             before=before,
             after=_facts_dict(row),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError, InvalidTransition
 from accreditation.models import (
     OBJECTION_TRANSITIONS,
@@ -27,9 +27,15 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.selectors.reviews import latest_decision
-from accreditation.services.common import check_transition, lock_assessment
+from accreditation.services.common import (
+    assessment_transition,
+    check_transition,
+    lock_assessment,
+    status_set,
+)
 from accreditation.services.consolidation import consolidation_reopen
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 MAX_TEXT_CHARS = 4000
@@ -120,21 +126,18 @@ def public_notice_open(
             PublicNoticeEntry.objects.create(
                 notice=notice, assessment=locked, decision=decision, level=decision.decided_level
             )
-            locked.status = Status.PUBLIC_NOTICE
-            locked.version += 1
-            locked.save(update_fields=["status", "version"])
-            audit_record(
+            assessment_transition(
+                locked,
+                Status.PUBLIC_NOTICE,
                 actor=actor,
-                action="notice.list",
+                action=AuditAction.NOTICE_LIST,
                 target=notice,
-                assessment=locked,
-                before={"status": Status.DECIDED},
-                after={"status": locked.status, "level": decision.decided_level},
+                after={"level": decision.decided_level},
             )
-            driver.task_complete(assessment=locked, actor=actor, names=("await_notice",))
+            driver.task_complete(assessment=locked, actor=actor, names=(Step.AWAIT_NOTICE,))
         audit_record(
             actor=actor,
-            action="notice.open",
+            action=AuditAction.NOTICE_OPEN,
             target=notice,
             after={
                 "document_number": document_number,
@@ -198,7 +201,7 @@ def objection_record(
         )
         audit_record(
             actor=actor,
-            action="objection.record",
+            action=AuditAction.OBJECTION_RECORD,
             target=objection,
             assessment=locked,
             after={"notice": locked_notice.pk, "received_on": received_on.isoformat()},
@@ -248,13 +251,12 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, reason
             entry.status = PublicNoticeEntry.Status.WITHDRAWN
             entry.save(update_fields=["status"])
             consolidation = consolidation_reopen(assessment=locked, actor=actor)
-            locked.status = Status.CONSOLIDATION
-            locked.version += 1
-            locked.save(update_fields=["status", "version"])
+            # Audited below as the objection's resolution.
+            status_set(locked, Status.CONSOLIDATION)
             after.update(assessment_status=locked.status, consolidation=consolidation.pk)
         audit_record(
             actor=actor,
-            action="objection.uphold" if upheld else "objection.dismiss",
+            action=AuditAction.OBJECTION_UPHOLD if upheld else AuditAction.OBJECTION_DISMISS,
             target=current,
             assessment=locked,
             before={"status": Objection.Status.OPEN},
@@ -262,7 +264,7 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, reason
             note=reason,
         )
         if upheld:
-            driver.task_complete(assessment=locked, actor=actor, names=("in_notice",))
+            driver.task_complete(assessment=locked, actor=actor, names=(Step.IN_NOTICE,))
     return current
 
 
@@ -304,11 +306,11 @@ def public_notice_close(*, actor: User, notice: PublicNotice) -> PublicNotice:
         assessments = [e.assessment for e in entries.select_related("assessment")]
         audit_record(
             actor=actor,
-            action="notice.close",
+            action=AuditAction.NOTICE_CLOSE,
             target=locked_notice,
             after={"recognised": [a.pk for a in assessments]},
         )
         for assessment in sorted(assessments, key=lambda a: a.pk):
             locked = lock_assessment(assessment)
-            driver.task_complete(assessment=locked, actor=actor, names=("in_notice",))
+            driver.task_complete(assessment=locked, actor=actor, names=(Step.IN_NOTICE,))
     return locked_notice

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import ConflictOfInterest, WrongStep
 from accreditation.models import Assessment, ConflictRule, ExpertAssignment, User
 from accreditation.permissions import Action, require
@@ -16,6 +16,7 @@ from accreditation.selectors.people import conflict_rules_for
 from accreditation.services.common import lock_assessment
 from accreditation.services.notifications import email_on_commit
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 RULE_LABELS = {**dict(ConflictRule.choices), "no_profile": "The expert has no expert profile"}
@@ -54,7 +55,7 @@ def panel_assign(
         require(actor, Action.PANEL_ASSIGN, locked)
         if (
             locked.status != Status.EXPERT_REVIEW
-            or not driver.open_tasks(assessment=locked, names=("assign_panel",)).exists()
+            or not driver.open_tasks(assessment=locked, names=(Step.ASSIGN_PANEL,)).exists()
         ):
             raise WrongStep(
                 _("The assessment is not waiting for a panel."),
@@ -85,11 +86,11 @@ def panel_assign(
         ]
         audit_record(
             actor=actor,
-            action="panel.assign",
+            action=AuditAction.PANEL_ASSIGN,
             target=locked,
             after={"lead": lead.pk, "members": [m.pk for m in members]},
         )
-        driver.task_complete(assessment=locked, actor=actor, names=("assign_panel",))
+        driver.task_complete(assessment=locked, actor=actor, names=(Step.ASSIGN_PANEL,))
         email_on_commit(
             recipients=experts,
             subject=_("You are on an expert panel"),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.text import text_errors
 from accreditation.models import ExpertProfile, Institution, Region, User
 from accreditation.permissions import Action, require
@@ -91,7 +91,7 @@ def user_create(
         user.save()
         audit_record(
             actor=actor,
-            action="user.create",
+            action=AuditAction.USER_CREATE,
             target=user,
             after={
                 "username": username,
@@ -120,7 +120,11 @@ def user_details_set(*, actor: User | None, user: User, full_name: str, email: s
             setattr(user, key, value)
         user.save(update_fields=list(changed))
         audit_record(
-            actor=actor, action="user.details_set", target=user, before=before, after=changed
+            actor=actor,
+            action=AuditAction.USER_DETAILS_SET,
+            target=user,
+            before=before,
+            after=changed,
         )
     return True
 
@@ -153,7 +157,7 @@ def expert_profile_set(
         profile.declared_conflicts.set(conflicts)
         audit_record(
             actor=actor,
-            action="expert_profile.set",
+            action=AuditAction.EXPERT_PROFILE_SET,
             target=expert,
             after={
                 "home_region": home_region.code,

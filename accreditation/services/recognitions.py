@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError, InvalidTransition
 from accreditation.models import (
     RECOGNITION_TRANSITIONS,
@@ -25,11 +25,21 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.common import check_transition, lock_assessment
+from accreditation.services.common import (
+    assessment_transition,
+    check_transition,
+    lock_assessment,
+)
 from standards.scoring.types import LEVEL_RANK
 
 Status = Assessment.Status
 RStatus = Recognition.Status
+#: The audit action of each status a recognition can be moved to.
+STATUS_ACTIONS = {
+    RStatus.DOWNGRADED: AuditAction.RECOGNITION_DOWNGRADED,
+    RStatus.REVOKED: AuditAction.RECOGNITION_REVOKED,
+    RStatus.SUPERSEDED: AuditAction.RECOGNITION_SUPERSEDED,
+}
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -85,7 +95,7 @@ def certificate_record_issue(
     )
     audit_record(
         actor=actor,
-        action="certificate.issue",
+        action=AuditAction.CERTIFICATE_ISSUE,
         target=record,
         assessment=recognition.assessment,
         after={"number": record.number, "version": record.version, "level": recognition.level},
@@ -152,18 +162,13 @@ def recognition_grant(*, actor: User | None, assessment: Assessment) -> Recognit
         )
         entry.status = PublicNoticeEntry.Status.RECOGNISED
         entry.save(update_fields=["status"])
-        before = locked.status
-        locked.status = Status.RECOGNISED
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        audit_record(
+        assessment_transition(
+            locked,
+            Status.RECOGNISED,
             actor=actor,
-            action="recognition.grant",
+            action=AuditAction.RECOGNITION_GRANT,
             target=recognition,
-            assessment=locked,
-            before={"status": before},
             after={
-                "status": locked.status,
                 "level": recognition.level,
                 "valid_until": recognition.valid_until.isoformat(),
                 "notice": notice.document_number,
@@ -194,7 +199,7 @@ def _set_status(actor: User | None, recognition: Recognition, status: str, reaso
     )
     audit_record(
         actor=actor,
-        action=f"recognition.{status}",
+        action=STATUS_ACTIONS[status],
         target=recognition,
         assessment=recognition.assessment,
         before={"status": before},

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import InvalidTransition
 from accreditation.models import (
     ConsistencyCheck,
@@ -98,7 +98,7 @@ def reduction_apply(
             )
         audit_record(
             actor=actor,
-            action="reduction.apply",
+            action=AuditAction.REDUCTION_APPLY,
             target=reduction,
             after={
                 "entries": [
@@ -162,7 +162,7 @@ def lookback_record(
         )
         audit_record(
             actor=actor,
-            action="lookback.record",
+            action=AuditAction.LOOKBACK_RECORD,
             target=lookback,
             assessment=locked.assessment,
             after={"outcome": outcome, "to_level": lookback.to_level},

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.text import text_errors
 from accreditation.models import Region, User
 from accreditation.models.regions import PARENT_LEVEL
@@ -40,7 +40,7 @@ def region_create(
         region = Region.objects.create(code=code, name=name.strip(), level=level, parent=parent)
         audit_record(
             actor=actor,
-            action="region.create",
+            action=AuditAction.REGION_CREATE,
             target=region,
             after={"code": code, "name": region.name, "level": level, "path": region.path},
         )

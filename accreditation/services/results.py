@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import DomainError, NotEditable
 from accreditation.models import (
     Assessment,
@@ -120,7 +120,7 @@ def result_compute(*, actor: User | None, assessment: Assessment) -> AssessmentR
         )
         audit_record(
             actor=actor,
-            action="result.compute",
+            action=AuditAction.RESULT_COMPUTE,
             target=result,
             assessment=locked,
             after={"level": level, "consolidation": consolidation.pk},

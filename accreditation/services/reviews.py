@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import WrongStep
 from accreditation.models import (
     Assessment,
@@ -30,19 +30,24 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, may, require
-from accreditation.services.common import check_transition, lock_assessment
+from accreditation.services.common import (
+    assessment_transition,
+    check_transition,
+    lock_assessment,
+)
 from accreditation.services.notifications import email_on_commit
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 Outcome = ReviewRound.Outcome
 
 #: The steps of the review process from which an assessment can be returned, with the
 #: stage a resubmission goes back to.
-RETURN_STEPS: dict[str, str] = {
-    "county_review": ReviewStage.COUNTY,
-    "assign_panel": ReviewStage.EXPERT,
-    "consolidate": ReviewStage.EXPERT,
+RETURN_STEPS: dict[Step, str] = {
+    Step.COUNTY_REVIEW: ReviewStage.COUNTY,
+    Step.ASSIGN_PANEL: ReviewStage.EXPERT,
+    Step.CONSOLIDATE: ReviewStage.EXPERT,
 }
 MAX_COMMENT_CHARS = 4000
 
@@ -63,15 +68,6 @@ def _close_round(assessment: Assessment, outcome: str, actor: User | None) -> Re
         round_.closed_by = actor
         round_.save(update_fields=["outcome", "closed_at", "closed_by"])
     return round_
-
-
-def _enter_expert_stage(assessment: Assessment, actor: User | None) -> ReviewRound:
-    """Move a locked assessment to expert review and open the expert round."""
-    check_transition(assessment, Status.EXPERT_REVIEW)
-    assessment.status = Status.EXPERT_REVIEW
-    assessment.version += 1
-    assessment.save(update_fields=["status", "version"])
-    return _open_round(assessment, ReviewStage.EXPERT)
 
 
 def _clean_comments(assessment: Assessment, item_comments: Mapping[str, str] | None) -> dict:
@@ -102,20 +98,29 @@ def review_stage_begin(
     Raises ``InvalidTransition`` when the assessment cannot enter the stage."""
     with transaction.atomic():
         locked = lock_assessment(assessment)
-        before = locked.status
         if stage == ReviewStage.EXPERT:
-            round_ = _enter_expert_stage(locked, actor)
+            check_transition(locked, Status.EXPERT_REVIEW)
+            round_ = _open_round(locked, ReviewStage.EXPERT)
+            assessment_transition(
+                locked,
+                Status.EXPERT_REVIEW,
+                actor=actor,
+                action=AuditAction.REVIEW_ROUND_OPEN,
+                target=round_,
+                after={"stage": stage, "round": round_.number},
+            )
         else:
+            # The status stays "submitted" until a county reviewer takes the review.
             check_transition(locked, Status.COUNTY_REVIEW)
             round_ = _open_round(locked, ReviewStage.COUNTY)
-        audit_record(
-            actor=actor,
-            action="review.round_open",
-            target=round_,
-            assessment=locked,
-            before={"status": before},
-            after={"status": locked.status, "stage": stage, "round": round_.number},
-        )
+            audit_record(
+                actor=actor,
+                action=AuditAction.REVIEW_ROUND_OPEN,
+                target=round_,
+                assessment=locked,
+                before={"status": locked.status},
+                after={"status": locked.status, "stage": stage, "round": round_.number},
+            )
     return round_
 
 
@@ -131,17 +136,9 @@ def county_review_start(*, actor: User, assessment: Assessment) -> Assessment:
         locked = lock_assessment(assessment, "institution__region")
         require(actor, Action.COUNTY_REVIEW, locked)
         check_transition(locked, Status.COUNTY_REVIEW)
-        driver.task_claim(assessment=locked, actor=actor, names=("county_review",))
-        before = locked.status
-        locked.status = Status.COUNTY_REVIEW
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        audit_record(
-            actor=actor,
-            action="county_review.start",
-            target=locked,
-            before={"status": before},
-            after={"status": locked.status},
+        driver.task_claim(assessment=locked, actor=actor, names=(Step.COUNTY_REVIEW,))
+        assessment_transition(
+            locked, Status.COUNTY_REVIEW, actor=actor, action=AuditAction.COUNTY_REVIEW_START
         )
     return locked
 
@@ -181,29 +178,27 @@ def county_review_forward(
             comment=comment,
             item_comments=comments,
         )
-        before = locked.status
-        expert_round = _enter_expert_stage(locked, actor)
-        audit_record(
+        expert_round = _open_round(locked, ReviewStage.EXPERT)
+        assessment_transition(
+            locked,
+            Status.EXPERT_REVIEW,
             actor=actor,
-            action="county_review.forward",
-            target=locked,
-            before={"status": before},
+            action=AuditAction.COUNTY_REVIEW_FORWARD,
             after={
-                "status": locked.status,
                 "county_round": round_.number,
                 "expert_round": expert_round.number,
                 "items": sorted(comments),
             },
             note=comment,
         )
-        driver.task_complete(assessment=locked, actor=actor, names=("county_review",))
+        driver.task_complete(assessment=locked, actor=actor, names=(Step.COUNTY_REVIEW,))
     return record
 
 
-def _may_return_at(actor: User, assessment: Assessment, step: str) -> bool:
-    if step == "county_review":
+def _may_return_at(actor: User, assessment: Assessment, step: Step) -> bool:
+    if step == Step.COUNTY_REVIEW:
         return may(actor, Action.COUNTY_REVIEW, assessment)
-    if step == "assign_panel":
+    if step == Step.ASSIGN_PANEL:
         return may(actor, Action.PANEL_ASSIGN, assessment)
     return may(actor, Action.CONSOLIDATE, assessment) or may(actor, Action.PANEL_ASSIGN, assessment)
 
@@ -254,7 +249,7 @@ def assessment_return(
             raise PermissionDenied(_("You are not allowed to do this."))
         stage = RETURN_STEPS[step]
         round_ = _close_round(locked, Outcome.RETURNED, actor)
-        if step == "county_review" and round_ is not None:
+        if step == Step.COUNTY_REVIEW and round_ is not None:
             CountyReview.objects.create(
                 round=round_,
                 assessment=locked,
@@ -263,7 +258,7 @@ def assessment_return(
                 comment=reason,
                 item_comments=comments,
             )
-        if step == "consolidate":
+        if step == Step.CONSOLIDATE:
             Consolidation.objects.filter(
                 assessment=locked, status=Consolidation.Status.OPEN
             ).update(status=Consolidation.Status.SUPERSEDED)
@@ -276,21 +271,12 @@ def assessment_return(
             reason=reason,
             item_comments=comments,
         )
-        before = locked.status
-        locked.status = Status.RETURNED
-        locked.version += 1
-        locked.save(update_fields=["status", "version"])
-        audit_record(
+        assessment_transition(
+            locked,
+            Status.RETURNED,
             actor=actor,
-            action="assessment.return",
-            target=locked,
-            before={"status": before},
-            after={
-                "status": Status.RETURNED,
-                "return": returned.pk,
-                "stage": stage,
-                "items": sorted(comments),
-            },
+            action=AuditAction.ASSESSMENT_RETURN,
+            after={"return": returned.pk, "stage": stage, "items": sorted(comments)},
             note=reason,
         )
         driver.task_complete(assessment=locked, actor=actor, names=(step,))

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction
 from accreditation.core.errors import DomainError, IncompleteError, InvalidTransition, Problem
 from accreditation.models import (
     Assessment,
@@ -29,9 +29,14 @@ from accreditation.selectors.scoring import (
     provisional_result,
     today,
 )
-from accreditation.services.common import check_transition, lock_assessment
+from accreditation.services.common import (
+    assessment_transition,
+    check_transition,
+    lock_assessment,
+)
 from standards.scoring import auto_not_applicable
 from workflows import driver
+from workflows.steps import Step
 
 Status = Assessment.Status
 Value = ItemGrade.Value
@@ -201,18 +206,14 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
             created_by=actor,
             data=_snapshot_data(locked, rows, inputs, attachments, now),
         )
-        before = locked.status
-        locked.status = Status.SUBMITTED
         locked.submitted_at = now
-        locked.version += 1
-        locked.save(update_fields=["status", "submitted_at", "version"])
-        audit_record(
+        before = assessment_transition(
+            locked,
+            Status.SUBMITTED,
             actor=actor,
-            action="assessment.submit",
-            target=locked,
-            before={"status": before},
+            action=AuditAction.ASSESSMENT_SUBMIT,
+            fields=("submitted_at",),
             after={
-                "status": Status.SUBMITTED,
                 "snapshot": snapshot.pk,
                 "sequence": sequence,
                 "provisional_level": snapshot.data["result"]["level"],
@@ -226,9 +227,9 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
 
 
 #: The correction step of the review process, per stage that returned the assessment.
-CORRECTION_STEPS: dict[str, str] = {
-    ReviewStage.COUNTY: "county_correction",
-    ReviewStage.EXPERT: "expert_correction",
+CORRECTION_STEPS: dict[str, Step] = {
+    ReviewStage.COUNTY: Step.COUNTY_CORRECTION,
+    ReviewStage.EXPERT: Step.EXPERT_CORRECTION,
 }
 
 

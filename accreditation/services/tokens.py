@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import User
 
 
@@ -16,7 +16,7 @@ def api_token_issue(*, user: User) -> Token:
     with transaction.atomic():
         token, created = Token.objects.get_or_create(user=user)
         if created:
-            audit_record(actor=user, action="api_token.issue", target=user)
+            audit_record(actor=user, action=AuditAction.API_TOKEN_ISSUE, target=user)
     return token
 
 
@@ -25,5 +25,5 @@ def api_token_revoke(*, user: User) -> bool:
     with transaction.atomic():
         deleted, _rows = Token.objects.filter(user=user).delete()
         if deleted:
-            audit_record(actor=user, action="api_token.revoke", target=user)
+            audit_record(actor=user, action=AuditAction.API_TOKEN_REVOKE, target=user)
     return bool(deleted)

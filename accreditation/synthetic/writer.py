@@ -20,7 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import (
     Assessment,
     Cycle,
@@ -386,7 +386,7 @@ class _State:
         for code, cycle in self.cycles.items():
             audit_record(
                 actor=None,
-                action="synthetic.generate",
+                action=AuditAction.SYNTHETIC_GENERATE,
                 target=cycle,
                 after={"seed": self.plan.seed, "institutions": per_province[code]},
                 note="Synthetic data (generate_synthetic): bulk inserts, not audited row by row.",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -14,36 +13,22 @@ import yaml
 
 from standards.importers.edition import edition_from_document
 from standards.importers.errors import CatalogueFileError, Checker, MappingLocator, Path
+from standards.importers.excel import read_workbook
 from standards.importers.fields import show
 from standards.importers.ruleset import ruleset_file_from_document
 from standards.importers.types import (
+    EDITION,
     EDITION_FORMAT,
+    RULESET,
     RULESET_FORMAT,
+    Document,
     EditionData,
     RuleSetFileData,
 )
 
-EDITION = "edition"
-RULESET = "ruleset"
 FORMATS = {EDITION_FORMAT: EDITION, RULESET_FORMAT: RULESET}
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass
-class Document:
-    """A file read but not yet validated. ``checker`` may already hold problems the
-    reader found (unreadable Excel cells); validation adds to them."""
-
-    kind: str
-    data: Any
-    checker: Checker
-
-    @property
-    def edition_code(self) -> str | None:
-        """For a rule-set file, the edition it names (unvalidated)."""
-        code = self.data.get("edition") if isinstance(self.data, dict) else None
-        return code if isinstance(code, str) else None
 
 
 def _yaml_lines(node: yaml.Node | None, path: Path, lines: dict[Path, int]) -> None:
@@ -94,8 +79,6 @@ def load_document(path: str | FilePath, *, source: str | None = None) -> Documen
     path = FilePath(path)
     source = source or path.name
     if path.suffix.lower() == ".xlsx":
-        from standards.importers.excel import read_workbook
-
         return read_workbook(path, source=source)
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from accreditation.core.files import zip_expansion_problem
 from standards.importers.errors import CatalogueFileError, Checker, Path
 from standards.importers.fields import INVALID, show
-from standards.importers.types import EDITION_FORMAT, GRADES
+from standards.importers.types import EDITION, EDITION_FORMAT, GRADES, Document
 
 EDITION_SHEET = "edition"
 ITEMS_SHEET = "items"
@@ -340,9 +340,7 @@ class _Reader:
 
 
 def read_workbook(path: str | FilePath, *, source: str) -> Any:
-    """The workbook at ``path`` as a :class:`~standards.importers.documents.Document`."""
-    from standards.importers.documents import EDITION, Document
-
+    """The workbook at ``path`` as a :class:`~standards.importers.types.Document`."""
     try:
         with open(path, "rb") as stream:
             problem = zip_expansion_problem(stream)

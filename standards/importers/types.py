@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from standards.importers.errors import Checker
 
 EDITION_FORMAT = "jiceng-standard/1"
 RULESET_FORMAT = "jiceng-ruleset/1"
+
+#: Kinds of catalogue file.
+EDITION = "edition"
+RULESET = "ruleset"
 
 GRADES: tuple[str, ...] = ("C", "B", "A")
 FACTS: tuple[str, ...] = ("medical_staff", "service_population", "beds", "inpatient_ward")
@@ -169,3 +177,20 @@ def number_out(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+@dataclass
+class Document:
+    """A catalogue file read (YAML, JSON or an Excel workbook) but not yet validated:
+    its kind (:data:`EDITION` or :data:`RULESET`) and data. ``checker`` may already hold
+    problems the reader found (unreadable Excel cells); validation adds to them."""
+
+    kind: str
+    data: Any
+    checker: Checker
+
+    @property
+    def edition_code(self) -> str | None:
+        """For a rule-set file, the edition it names (unvalidated)."""
+        code = self.data.get("edition") if isinstance(self.data, dict) else None
+        return code if isinstance(code, str) else None

@@ -9,10 +9,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from standards.models import PUBLICATION_TRANSITIONS, Edition, PublicationStatus, RuleSet
 
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(PublicationStatus.values)}
+#: (model, published?) -> the audit action of a publication or retirement.
+PUBLICATION_ACTIONS: dict[tuple[type, bool], AuditAction] = {
+    (Edition, True): AuditAction.EDITION_PUBLISH,
+    (Edition, False): AuditAction.EDITION_RETIRE,
+    (RuleSet, True): AuditAction.RULESET_PUBLISH,
+    (RuleSet, False): AuditAction.RULESET_RETIRE,
+}
 
 CREATED = "created"
 REPLACED = "replaced"
@@ -73,10 +80,10 @@ def publication_status_set(
         obj.published_at = timezone.now()
         fields.append("published_at")
     obj.save(update_fields=fields)
-    verb = "publish" if target == PublicationStatus.PUBLISHED else "retire"
+    published = target == PublicationStatus.PUBLISHED
     audit_record(
         actor=actor,
-        action=f"{obj._meta.model_name}.{verb}",
+        action=PUBLICATION_ACTIONS[type(obj), published],
         target=obj,
         before={"status": before},
         after={"status": target},

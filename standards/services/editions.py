@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from standards.importers.edition import edition_from_document
 from standards.importers.errors import Checker, MappingLocator
 from standards.importers.fields import EDITION_CODE
@@ -191,7 +191,11 @@ def edition_import(*, actor: AbstractBaseUser | None, data: EditionData) -> Impo
         )
         _tree_create(edition=edition, chapters=data.chapters)
         audit_record(
-            actor=actor, action="edition.import", target=edition, after=size, note=data.source
+            actor=actor,
+            action=AuditAction.EDITION_IMPORT,
+            target=edition,
+            after=size,
+            note=data.source,
         )
         return ImportResult(
             CREATED,
@@ -239,7 +243,7 @@ def edition_import(*, actor: AbstractBaseUser | None, data: EditionData) -> Impo
     _tree_create(edition=edition, chapters=data.chapters)
     audit_record(
         actor=actor,
-        action="edition.replace",
+        action=AuditAction.EDITION_REPLACE,
         target=edition,
         before=edition_summary(current),
         after={**size, "status": edition.status, "changes": changes},
@@ -325,7 +329,7 @@ def edition_clone(*, actor: AbstractBaseUser | None, edition: Edition, new_code:
     _tree_create(edition=clone, chapters=data.chapters)
     audit_record(
         actor=actor,
-        action="edition.clone",
+        action=AuditAction.EDITION_CLONE,
         target=clone,
         after={**edition_summary(data), "code": new_code, "status": PublicationStatus.DRAFT},
         note=f"cloned from {edition.code}",

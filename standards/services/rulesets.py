@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from standards.importers.types import RuleSetData, RuleSetFileData
 from standards.models import Edition, Item, PublicationStatus, RuleSet
 from standards.selectors import rule_set_data
@@ -169,7 +169,7 @@ def ruleset_import(*, actor: AbstractBaseUser | None, data: RuleSetFileData) -> 
             )
             audit_record(
                 actor=actor,
-                action="ruleset.import",
+                action=AuditAction.RULESET_IMPORT,
                 target=created,
                 after=ruleset_payload(rs),
                 note=data.source,
@@ -183,7 +183,7 @@ def ruleset_import(*, actor: AbstractBaseUser | None, data: RuleSetFileData) -> 
             current.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
             audit_record(
                 actor=actor,
-                action="ruleset.update",
+                action=AuditAction.RULESET_UPDATE,
                 target=current,
                 before=ruleset_payload(old),
                 after=ruleset_payload(rs),

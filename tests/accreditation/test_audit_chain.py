@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from accreditation.core import audit_chain
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import AuditEvent, Region
 from accreditation.selectors.audit import audit_chain_rows
 from tests.factories import ProvinceFactory
@@ -27,7 +27,7 @@ def record(target, n: int) -> list[AuditEvent]:
     return [
         audit_record(
             actor=None,
-            action="test.change",
+            action=AuditAction.ADMIN_REGION_CHANGE,
             target=target,
             before={"n": n_ - 1} if n_ else None,
             after={"n": n_, "名称": "示范", "list": [1, 2.5, None, True]},
@@ -130,12 +130,31 @@ def test_audit_record_returns_the_row_as_stored(events):
 def test_audit_record_is_one_query(db, django_assert_num_queries):
     region = ProvinceFactory(code="930000")
     with django_assert_num_queries(1):
-        audit_record(actor=None, action="test.change", target=region, after={"x": 1})
+        audit_record(
+            actor=None, action=AuditAction.ADMIN_REGION_CHANGE, target=region, after={"x": 1}
+        )
+
+
+def test_audit_record_refuses_an_action_outside_the_vocabulary_and_writes_nothing(db):
+    region = ProvinceFactory(code="930000")
+    with pytest.raises(ValueError, match="not a valid AuditAction"):
+        audit_record(actor=None, action="region.renamed", target=region)
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_stored_action_is_the_plain_text_of_its_member(db):
+    event = audit_record(actor=None, action=AuditAction.REGION_CREATE, target=ProvinceFactory())
+    row = stored(event.pk)
+    assert row["action"] == "region.create" and type(event.action) is str
+    assert audit_chain.row_hash(row["prev_hash"], row["id"], row) == event.hash
 
 
 def test_large_integral_floats_hash_as_they_read_back(db):
     event = audit_record(
-        actor=None, action="test.change", target=ProvinceFactory(), after={"big": 1e16, "x": 2.0}
+        actor=None,
+        action=AuditAction.ADMIN_REGION_CHANGE,
+        target=ProvinceFactory(),
+        after={"big": 1e16, "x": 2.0},
     )
     row = stored(event.pk)
     assert audit_chain.row_hash(row["prev_hash"], row["id"], row) == event.hash
@@ -317,7 +336,7 @@ def test_migration_chains_rows_written_before_the_chain(db):
     assert [r["prev_hash"] for r in rows[1:]] == [r["hash"] for r in rows[:-1]]
     assert rows[0]["prev_hash"] == ""
     assert all(r["hash"] == audit_chain.row_hash(r["prev_hash"], r["id"], r) for r in rows)
-    new = audit_record(actor=None, action="new.change", target=region)
+    new = audit_record(actor=None, action=AuditAction.ADMIN_REGION_CHANGE, target=region)
     assert new.prev_hash == rows[-1]["hash"]
     assert verify().startswith("Audit chain intact: 6 rows.")
 
@@ -335,7 +354,12 @@ def test_concurrent_writers_do_not_fork_the_chain():
             barrier.wait()
             for _ in range(10):
                 with transaction.atomic():
-                    audit_record(actor=None, action="test.race", target=region, after={"w": n})
+                    audit_record(
+                        actor=None,
+                        action=AuditAction.ADMIN_REGION_CHANGE,
+                        target=region,
+                        after={"w": n},
+                    )
                     # Hold the transaction open: without the lock, others would link to
                     # the same previous row meanwhile.
                     sql("SELECT pg_sleep(0.005)")
@@ -350,5 +374,5 @@ def test_concurrent_writers_do_not_fork_the_chain():
     for thread in threads:
         thread.join()
     assert errors == []
-    assert AuditEvent.objects.filter(action="test.race").count() == 40
+    assert AuditEvent.objects.filter(action=AuditAction.ADMIN_REGION_CHANGE).count() == 40
     assert verify().startswith("Audit chain intact: 40 rows.")

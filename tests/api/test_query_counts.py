@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -85,7 +85,9 @@ def grow_users(w, n: int) -> None:
 
 def grow_audit_by_staff(w, n: int) -> None:
     for i in range(n):
-        audit_record(actor=w.staff_a, action="test.event", target=w.assessment_a, note=str(i))
+        audit_record(
+            actor=w.staff_a, action=AuditAction.ITEM_GRADE_SAVE, target=w.assessment_a, note=str(i)
+        )
 
 
 def grow_editions(w, n: int) -> None:

@@ -38,7 +38,7 @@ import os, signal, sys
 import django
 django.setup()
 from accreditation.services import certificates
-from accreditation.services.certificate_batches import certificate_batch_process
+from accreditation.services.certificate_batch_runs import certificate_batch_process
 real, calls = certificates.render_certificate, []
 def render_then_die(*args, **kwargs):
     calls.append(1)

@@ -98,7 +98,7 @@ def test_a_failure_in_the_joined_step_undoes_the_last_submission(world, experts,
     before = state()
     with (
         mock.patch(
-            "accreditation.services.consolidation.audit_record",
+            "accreditation.services.common.audit_record",  # consolidation_open's transition
             side_effect=DatabaseError("disk full"),
         ),
         pytest.raises(DatabaseError),
@@ -118,7 +118,9 @@ def test_a_failure_while_forwarding_leaves_the_county_review_open(world):
     before = state()
     with (
         mock.patch(
-            "accreditation.services.reviews.audit_record", side_effect=DatabaseError("lost")
+            # the status change's audit row (services.common.assessment_transition)
+            "accreditation.services.common.audit_record",
+            side_effect=DatabaseError("lost"),
         ),
         pytest.raises(DatabaseError),
     ):

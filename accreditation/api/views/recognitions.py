@@ -30,6 +30,7 @@ from accreditation.api.serializers.notices import (
 from accreditation.conf import setting
 from accreditation.core.api import validated
 from accreditation.core.errors import DomainError
+from accreditation.core.throttle import allow
 from accreditation.models import (
     CertificateBatch,
     CertificateRecord,
@@ -55,7 +56,6 @@ from accreditation.services.certificates import (
     certificate_reissue,
 )
 from accreditation.services.reductions import lookback_record
-from accreditation.web.throttle import allow
 
 # --- recognitions and certificates --------------------------------------------------
 

@@ -27,7 +27,7 @@ from accreditation.models import (
 from accreditation.pdf import CertificateData, certificate_code, render_certificate
 from accreditation.pdf.samples import sample_fields
 from accreditation.selectors.certificates import certificate_secret
-from accreditation.services.certificate_batches import certificate_batch_process
+from accreditation.services.certificate_batch_runs import certificate_batch_process
 from accreditation.services.certificates import verification_url
 from accreditation.services.pdf import configured_font
 

@@ -34,6 +34,7 @@ from accreditation.web.presenters import (
 )
 from accreditation.web.responses import json_error, json_refusal, refuse
 from workflows.selectors import task_inbox
+from workflows.steps import Step
 
 EXPERT = User.Role.EXPERT
 Status = Assessment.Status
@@ -54,7 +55,9 @@ def tasks(request: HttpRequest) -> HttpResponse:
         .order_by("-assessment__cycle__year", "assessment__institution__name")
     )
     return render(
-        request, "web/expert/tasks.html", {"open_steps": open_steps, "assignments": assignments}
+        request,
+        "web/expert/tasks.html",
+        {"open_steps": open_steps, "assignments": assignments, "Step": Step},
     )
 
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from accreditation.conf import setting
+from accreditation.core.throttle import allow
 from accreditation.selectors.certificates import certificate_lookup
 from accreditation.web.forms import VerifyForm
 from accreditation.web.presenters import level_label
-from accreditation.web.throttle import allow
 
 
 @require_GET

@@ -1,5 +1,5 @@
 """Batch issuance through the django-tasks API (immediate backend in tests):
-progress, idempotency per recognition, resuming after a crash."""
+enqueued on commit, progress, idempotency per recognition, resuming after a crash."""
 
 from __future__ import annotations
 
@@ -33,8 +33,49 @@ def issued_per_recognition(notice) -> dict[int, int]:
     return counts
 
 
-def test_a_batch_issues_one_certificate_per_recognition(world, notice):
-    batch = certificate_batch_start(actor=world.officer_province, notice=notice)
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``committed(service, **kwargs)``: the service's transaction committed, so the
+    task it enqueued on commit has run (immediate backend); the batch read again."""
+
+    def run(service, **kwargs) -> CertificateBatch:
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = service(**kwargs)
+        batch.refresh_from_db()
+        return batch
+
+    return run
+
+
+def test_the_task_is_enqueued_when_the_batch_is_committed(
+    world, notice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = certificate_batch_start(actor=world.officer_province, notice=notice)
+    # Not before: a worker could not find the batch, and a rolled-back one must not run.
+    assert (batch.status, batch.task_id, batch.runs) == ("pending", "", 0)
+    assert CertificateRecord.objects.exclude(sha256="").count() == 0
+    assert len(callbacks) == 1
+    callbacks[0]()
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.runs) == ("completed", 2, 1)
+    assert batch.task_id
+
+
+def test_a_batch_rolled_back_is_never_run(world, notice, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        certificate_batch_start(actor=world.officer_province, notice=notice)
+        raise RuntimeError("the caller's transaction fails")
+    assert callbacks == []
+    assert not CertificateBatch.objects.exists()
+
+
+def test_a_batch_issues_one_certificate_per_recognition(world, notice, committed):
+    batch = committed(certificate_batch_start, actor=world.officer_province, notice=notice)
 
     assert (batch.status, batch.total, batch.done, batch.failed, batch.runs) == (
         "completed",
@@ -48,8 +89,8 @@ def test_a_batch_issues_one_certificate_per_recognition(world, notice):
     assert CertificateRecord.objects.count() == 2
 
 
-def test_progress_is_visible_to_officers_over_the_region(world, notice):
-    batch = certificate_batch_start(actor=world.officer_province, notice=notice)
+def test_progress_is_visible_to_officers_over_the_region(world, notice, committed):
+    batch = committed(certificate_batch_start, actor=world.officer_province, notice=notice)
     progress = certificate_batch_progress(user=world.officer_national, batch_id=batch.pk)
     assert (progress.total, progress.done, progress.failed, progress.percent) == (2, 2, 0, 100)
     assert progress.notice == notice.document_number
@@ -60,12 +101,12 @@ def test_progress_is_visible_to_officers_over_the_region(world, notice):
     assert list(certificate_batches_visible_to(world.administrator)) == [batch]
 
 
-def test_rerunning_creates_no_duplicates(world, notice):
-    first = certificate_batch_start(actor=world.officer_province, notice=notice)
+def test_rerunning_creates_no_duplicates(world, notice, committed):
+    first = committed(certificate_batch_start, actor=world.officer_province, notice=notice)
     files = dict(CertificateRecord.objects.values_list("pk", "sha256"))
 
-    second = certificate_batch_start(actor=world.officer_province, notice=notice)
-    resumed = certificate_batch_resume(actor=world.officer_province, batch=first)
+    second = committed(certificate_batch_start, actor=world.officer_province, notice=notice)
+    resumed = committed(certificate_batch_resume, actor=world.officer_province, batch=first)
 
     assert second.pk != first.pk and (second.done, second.status) == (2, "completed")
     assert resumed.runs == 1  # nothing left to do: not run again
@@ -73,7 +114,7 @@ def test_rerunning_creates_no_duplicates(world, notice):
     assert set(issued_per_recognition(notice).values()) == {1}
 
 
-def test_a_crash_mid_batch_resumes_where_it_stopped(world, notice, monkeypatch):
+def test_a_crash_mid_batch_resumes_where_it_stopped(world, notice, monkeypatch, committed):
     real = certificates.render_certificate
     calls = []
 
@@ -84,7 +125,7 @@ def test_a_crash_mid_batch_resumes_where_it_stopped(world, notice, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(certificates, "render_certificate", crash_after_one)
-    batch = certificate_batch_start(actor=world.officer_province, notice=notice)
+    batch = committed(certificate_batch_start, actor=world.officer_province, notice=notice)
 
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.failed) == ("failed", 1, 0)
@@ -92,7 +133,7 @@ def test_a_crash_mid_batch_resumes_where_it_stopped(world, notice, monkeypatch):
     assert sorted(issued_per_recognition(notice).values()) == [0, 1]
 
     monkeypatch.setattr(certificates, "render_certificate", real)
-    resumed = certificate_batch_resume(actor=world.officer_province, batch=batch)
+    resumed = committed(certificate_batch_resume, actor=world.officer_province, batch=batch)
 
     assert (resumed.status, resumed.done, resumed.failed, resumed.runs) == ("completed", 2, 0, 2)
     assert set(issued_per_recognition(notice).values()) == {1}
@@ -100,7 +141,7 @@ def test_a_crash_mid_batch_resumes_where_it_stopped(world, notice, monkeypatch):
     assert len(calls) == 2  # the first certificate was not rendered again
 
 
-def test_a_recognition_revoked_after_the_decision_fails_alone(world, notice):
+def test_a_recognition_revoked_after_the_decision_fails_alone(world, notice, committed):
     with transaction.atomic():
         recognition = Recognition.objects.select_for_update().get(
             assessment=world.assessment_b, status="active"
@@ -120,7 +161,7 @@ def test_a_recognition_revoked_after_the_decision_fails_alone(world, notice):
         recognition_change(
             actor=world.officer_province, recognition=recognition, action="revoke", reason="撤销"
         )
-    resumed = certificate_batch_resume(actor=world.officer_province, batch=batch)
+    resumed = committed(certificate_batch_resume, actor=world.officer_province, batch=batch)
     assert (resumed.status, resumed.done, resumed.failed) == ("completed", 1, 1)
     assert resumed.errors == [
         {

@@ -27,6 +27,7 @@ from accreditation.web.charts import Bar, TargetLine, bar_chart, count_text, per
 from accreditation.web.views.officer.common import officer_required
 from standards.models import Level
 from workflows.selectors import task_inbox
+from workflows.steps import Step
 
 ZONE_LABELS = {
     "national": gettext_lazy("National target"),
@@ -160,7 +161,12 @@ def dashboard(request: HttpRequest, region_id: int | None = None) -> HttpRespons
     }
     if region_id is None:
         waiting = Counter(row.step for row in task_inbox(user=request.user))
-        context["waiting"] = waiting
+        context["waiting"] = {
+            "panels": waiting[Step.ASSIGN_PANEL],
+            "decisions": waiting[Step.DECIDE],
+            "to_publish": waiting[Step.AWAIT_NOTICE],
+            "on_notice": waiting[Step.IN_NOTICE],
+        }
         context["overdue"] = [
             (row, Stage(row.stage).label) for row in overdue_assessments(viewer=request.user)
         ]

@@ -35,6 +35,7 @@ from accreditation.services.notices import (
 from accreditation.web.forms_officer import NoticeOpenForm, ObjectionForm, ObjectionResolveForm
 from accreditation.web.presenters import level_label
 from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
+from workflows.steps import Step
 
 LIST_LIMIT = 100
 
@@ -61,7 +62,7 @@ def _issuing_path(institution_path: str, level: str) -> str:
 def _awaiting(request: HttpRequest) -> list[dict[str, Any]]:
     """Decided assessments waiting for their notice, grouped by cycle and by the
     commission that publishes their level (the city or the province). Four queries."""
-    tasks = officer_steps(viewer=request.user, step="await_notice")
+    tasks = officer_steps(viewer=request.user, step=Step.AWAIT_NOTICE)
     ids = [t.assessment_id for t in tasks]
     assessments = list(
         assessments_visible_to(request.user)

@@ -28,6 +28,7 @@ from accreditation.web.presenters import _condition_text, level_label
 from accreditation.web.views.officer.common import CONFLICT_LABELS, officer_required, refuse
 from standards.models import Level
 from standards.scoring.engine import ConditionResult
+from workflows.steps import Step
 
 #: The decision select's value for "no level is awarded".
 NO_LEVEL = "none"
@@ -44,7 +45,7 @@ def _ids(values: list[str]) -> list[int]:
 @officer_required
 def panels(request: HttpRequest) -> HttpResponse:
     """Assessments waiting for a panel at the officer's level in their region."""
-    rows = officer_steps(viewer=request.user, step="assign_panel")
+    rows = officer_steps(viewer=request.user, step=Step.ASSIGN_PANEL)
     return render(request, "web/officer/panels.html", {"rows": rows})
 
 
@@ -108,7 +109,7 @@ def panel_assign_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 return redirect("web:officer_panels")
     waiting = any(
         row.assessment_id == assessment.pk
-        for row in officer_steps(viewer=request.user, step="assign_panel")
+        for row in officer_steps(viewer=request.user, step=Step.ASSIGN_PANEL)
     )
     context = {
         "assessment": assessment,

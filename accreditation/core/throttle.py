@@ -1,4 +1,5 @@
-"""A fixed-window counter per client address, in Django's cache."""
+"""A fixed-window counter per client address, in Django's cache: the one limit the
+verification page and the API's public verification share."""
 
 from __future__ import annotations
 
