@@ -23,7 +23,7 @@ from accreditation.models import (
     Region,
     User,
 )
-from accreditation.synthetic.plan import draw_grades, nation_plan
+from bench.synthetic.plan import draw_grades, nation_plan
 from tests.factories import make_edition, make_rule_sets
 
 ARGS = ("--provinces", "2", "--institutions", "40", "--seed", "7", "--year", "2026")

@@ -11,8 +11,8 @@ import sys
 
 from locust.env import Environment
 
-from accreditation.loadtest import locustfile
-from accreditation.loadtest.endpoints import PHASES, PLAN_ENV
+from bench.loadtest import locustfile
+from bench.loadtest.endpoints import PHASES, PLAN_ENV
 
 CHECKLIST = {
     "results": [

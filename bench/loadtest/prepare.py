@@ -8,10 +8,10 @@ import io
 from django.core.management import call_command
 from django.db import connection
 
-from accreditation.loadtest.endpoints import Credential, Plan
 from accreditation.models import EDITABLE_STATUSES, Assessment, Region, User
 from accreditation.services.tokens import api_token_issue
-from accreditation.synthetic.plan import province_code
+from bench.loadtest.endpoints import Credential, Plan
+from bench.synthetic.plan import province_code
 
 #: Real division codes never start with 9; the demo (990000) and synthetic (9PP000)
 #: regions always do.

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from accreditation.benchdata import CHECKLIST_PROVINCE, build_checklist
 from accreditation.models import ItemGrade, Region
-from accreditation.requestbench import (
+from bench.data import CHECKLIST_PROVINCE, build_checklist
+from bench.request_timing import (
     BenchError,
     figures,
     format_table,

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accreditation.synthetic import AlreadyGenerated, nation_plan, synthetic_generate
-from accreditation.synthetic.plan import MAX_PROVINCES
+from bench.synthetic import AlreadyGenerated, nation_plan, synthetic_generate
+from bench.synthetic.plan import MAX_PROVINCES
 from standards.models import Edition, InstitutionKind, PublicationStatus
 
 

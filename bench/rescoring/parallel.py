@@ -25,7 +25,7 @@ from typing import Any
 from django.db import connection
 
 from accreditation.models import Cycle, Region
-from accreditation.selectors.rescoring import (
+from bench.rescoring.inputs import (
     AssessmentScoringInput,
     PackedGrades,
     assessment_rows,

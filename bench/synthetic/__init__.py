@@ -1,8 +1,8 @@
 """Synthetic national data sets for benchmarks and load tests (``generate_synthetic``):
 ``plan`` draws what exists from a seed, ``writer`` bulk-inserts it."""
 
-from accreditation.synthetic.plan import NationPlan, nation_plan
-from accreditation.synthetic.writer import AlreadyGenerated, SyntheticReport, synthetic_generate
+from bench.synthetic.plan import NationPlan, nation_plan
+from bench.synthetic.writer import AlreadyGenerated, SyntheticReport, synthetic_generate
 
 __all__ = [
     "AlreadyGenerated",

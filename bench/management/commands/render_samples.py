@@ -9,10 +9,10 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from accreditation.benchdata import build_recognitions
 from accreditation.models import Assessment, CertificateRecord, ItemGrade, User
 from accreditation.services.certificates import certificate_issue
 from accreditation.services.reports import assessment_report_render
+from bench.data import build_recognitions
 
 
 class Command(BaseCommand):

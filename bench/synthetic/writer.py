@@ -35,7 +35,7 @@ from accreditation.models import (
 )
 from accreditation.models.institutions import CATEGORY_CODE, STANDARD_KIND
 from accreditation.services.cycles import cycle_create, cycle_deadline_set, cycle_standard_set
-from accreditation.synthetic.plan import (
+from bench.synthetic.plan import (
     NA_REASON,
     PANEL_STATUSES,
     SUBMITTED_STATUSES,

@@ -1,4 +1,4 @@
-"""Benchmark of the renderers, without Django: ``python -m accreditation.pdf.bench``.
+"""Benchmark of the renderers, without Django: ``python -m bench.pdf``.
 
 Prints the cold font load, per-certificate times over repeated renders, a batch of
 distinct certificates (each with its own number, code and QR) rendered in one

@@ -1,5 +1,5 @@
-"""Scoring inputs of many assessments at once (a province, a nation), for rescoring
-batches and the ``bench_rescore`` benchmark, in a constant number of queries.
+"""Scoring inputs of many assessments at once (a province, a nation), for the
+``bench_rescore`` benchmark, in a constant number of queries.
 
 On PostgreSQL the grades never leave the database row by row. Each item's grade
 becomes a 3-bit slot at the item's place in the edition, and one aggregate per 20

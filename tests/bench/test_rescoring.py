@@ -14,14 +14,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accreditation.models import Assessment, CycleStandard, ItemGrade
-from accreditation.selectors import assessment_provisional_result, rescoring_parallel
-from accreditation.selectors.rescoring import (
+from accreditation.selectors import assessment_provisional_result
+from accreditation.services.assessments import assessment_open
+from bench.rescoring import parallel as rescoring_parallel
+from bench.rescoring.inputs import (
     SLOTS,
     grade_counts_by_assessment,
     scoring_inputs_stream,
     unpack_grades,
 )
-from accreditation.services.assessments import assessment_open
 from standards.scoring import Facts, evaluate
 from tests.accreditation.helpers import grade_all
 from tests.factories import FactsFactory, InstitutionFactory, StaffFactory

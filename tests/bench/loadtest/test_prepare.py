@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from accreditation.loadtest.prepare import bench_plan, database_refusal
 from accreditation.models import Assessment, AuditEvent
+from bench.loadtest.prepare import bench_plan, database_refusal
 from tests.factories import ProvinceFactory
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="refusal of SQLite")

@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.models import Count
 
 from accreditation.models import Assessment, Cycle, Region
-from accreditation.selectors.rescoring import grade_counts_by_assessment, scoring_inputs_stream
-from accreditation.selectors.rescoring_parallel import default_workers, scored
+from bench.rescoring.inputs import grade_counts_by_assessment, scoring_inputs_stream
+from bench.rescoring.parallel import default_workers, scored
 from standards.scoring import evaluate
 
 
@@ -46,7 +46,7 @@ def run_engine(**scope) -> Timing:
 
 
 def run_parallel(workers: int, **scope) -> Timing:
-    """Score every assessment in ``workers`` forked processes (``rescoring_parallel``)."""
+    """Score every assessment in ``workers`` forked processes (``bench.rescoring.parallel``)."""
     start = time.perf_counter()
     levels = Counter(level for _, level in scored(workers=workers, **scope))
     return Timing(sum(levels.values()), 0, time.perf_counter() - start, levels)

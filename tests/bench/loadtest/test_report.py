@@ -2,7 +2,7 @@
 
 import pytest
 
-from accreditation.loadtest.report import (
+from bench.loadtest.report import (
     PhaseResult,
     Stat,
     format_report,

@@ -18,7 +18,6 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from accreditation.benchdata import build_recognitions
 from accreditation.models import (
     CertificateBatch,
     CertificateRecord,
@@ -30,6 +29,7 @@ from accreditation.selectors.certificates import certificate_secret
 from accreditation.services.certificate_batch_runs import certificate_batch_process
 from accreditation.services.certificates import verification_url
 from accreditation.services.pdf import configured_font
+from bench.data import build_recognitions
 
 
 class _Rollback(Exception):

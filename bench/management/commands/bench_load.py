@@ -14,10 +14,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from accreditation.loadtest.endpoints import BASELINE, PHASES, WARM_UP
-from accreditation.loadtest.prepare import bench_plan, data_set_build, database_refusal
-from accreditation.loadtest.report import format_report
-from accreditation.loadtest.runner import (
+from bench.loadtest.endpoints import BASELINE, PHASES, WARM_UP
+from bench.loadtest.prepare import bench_plan, data_set_build, database_refusal
+from bench.loadtest.report import format_report
+from bench.loadtest.runner import (
     free_port,
     gunicorn_server,
     locust_run,

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from accreditation.loadtest.endpoints import PHASES
-from accreditation.loadtest.runner import (
+from bench.loadtest.endpoints import PHASES
+from bench.loadtest.runner import (
     LOCUSTFILE,
     cpu_ticks,
     free_port,
@@ -14,12 +14,18 @@ from accreditation.loadtest.runner import (
 
 
 def test_the_server_runs_production_settings_over_plain_http_on_loopback():
-    base = {"DATABASE_URL": "postgres://db/x", "DJANGO_DEBUG": "1", "ACCREDITATION_HTTPS": "1"}
+    base = {
+        "DATABASE_URL": "postgres://db/x",
+        "DJANGO_DEBUG": "1",
+        "ACCREDITATION_HTTPS": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+    }
     env = server_environment(base, port=8123, workers=None, max_requests=None)
-    assert {k: env[k] for k in ("DATABASE_URL", "DJANGO_DEBUG", "ACCREDITATION_HTTPS")} == {
+    assert {k: env[k] for k in base} == {
         "DATABASE_URL": "postgres://db/x",
         "DJANGO_DEBUG": "0",
         "ACCREDITATION_HTTPS": "0",
+        "DJANGO_SETTINGS_MODULE": "accreditation.settings",
     }
     assert env["GUNICORN_BIND"] == "127.0.0.1:8123"
     assert "GUNICORN_WORKERS" not in env and "GUNICORN_MAX_REQUESTS" not in env
@@ -27,6 +33,7 @@ def test_the_server_runs_production_settings_over_plain_http_on_loopback():
         "DATABASE_URL": "postgres://db/x",
         "DJANGO_DEBUG": "1",
         "ACCREDITATION_HTTPS": "1",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
 
 

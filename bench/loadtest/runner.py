@@ -19,8 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from accreditation.loadtest.endpoints import HEALTHZ, PLAN_ENV, Phase
-from accreditation.loadtest.report import PhaseResult, parse_stats
+from bench.loadtest.endpoints import HEALTHZ, PLAN_ENV, Phase
+from bench.loadtest.report import PhaseResult, parse_stats
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 GUNICORN_CONF = Path(settings.BASE_DIR) / "gunicorn.conf.py"
@@ -40,12 +40,14 @@ def free_port() -> int:
 def server_environment(
     base: Mapping[str, str], *, port: int, workers: int | None, max_requests: int | None
 ) -> dict[str, str]:
-    """The environment of the benchmark's gunicorn: production settings (debug off, a
-    fresh secret key) except HTTPS, off so that plain http on loopback is served
-    rather than redirected; bound to 127.0.0.1:``port``. ``workers`` and
-    ``max_requests`` override gunicorn.conf.py's values when given."""
+    """The environment of the benchmark's gunicorn: production settings (the product's
+    settings module, without the bench app; debug off, a fresh secret key) except HTTPS,
+    off so that plain http on loopback is served rather than redirected; bound to
+    127.0.0.1:``port``. ``workers`` and ``max_requests`` override gunicorn.conf.py's
+    values when given."""
     env = dict(base)
     env.update(
+        DJANGO_SETTINGS_MODULE="accreditation.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         ACCREDITATION_HTTPS="0",

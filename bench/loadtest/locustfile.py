@@ -18,7 +18,7 @@ from pathlib import Path
 
 from locust import FastHttpUser, constant, task
 
-from accreditation.loadtest.endpoints import (
+from bench.loadtest.endpoints import (
     HEALTHZ,
     NEXT_GRADE,
     OFFICER_ASSESSMENTS,

@@ -11,7 +11,8 @@ import pytest
 from django.conf import settings
 from django.urls import resolve
 
-from accreditation.loadtest.endpoints import (
+from accreditation.models import ItemGrade
+from bench.loadtest.endpoints import (
     ENDPOINTS,
     NEXT_GRADE,
     PHASES,
@@ -21,8 +22,7 @@ from accreditation.loadtest.endpoints import (
     Credential,
     Plan,
 )
-from accreditation.loadtest.runner import LOCUSTFILE
-from accreditation.models import ItemGrade
+from bench.loadtest.runner import LOCUSTFILE
 
 RECORDER = Path(__file__).with_name("record_tasks.py")
 
