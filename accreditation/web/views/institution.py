@@ -230,7 +230,7 @@ def item_last_save(request: HttpRequest, assessment_id: int, item_code: str) -> 
     assessment = assessment_or_404(request, assessment_id)
     saved = item_last_saved(assessment=assessment, item_code=item_code)
     if saved is None:
-        return json_error("not_found", _("No such item."), 404)
+        return json_error("not_found", _("Not found."), 404)
     return JsonResponse(
         {
             "item": item_code,
