@@ -40,11 +40,20 @@ from accreditation.web.presenters import (
     level_label,
 )
 from accreditation.web.responses import json_refusal
-from workflows.selectors import task_inbox
+from workflows.selectors import InboxRow, task_inbox
 
 EXPERT = User.Role.EXPERT
 Status = Assessment.Status
 Role = ExpertAssignment.Role
+
+
+def _step_link(row: InboxRow) -> dict[str, str]:
+    """Where an open step is taken: the consolidation worksheet or the scoring page."""
+    if row.step == "consolidate":
+        url, action = "web:expert_consolidation", _("Consolidate")
+    else:
+        url, action = "web:expert_scoring", _("Start grading")
+    return {"url": reverse(url, args=[row.assessment_id]), "action": action}
 
 
 @require_GET
@@ -52,7 +61,7 @@ Role = ExpertAssignment.Role
 def tasks(request: HttpRequest) -> HttpResponse:
     """The expert's open steps (grading, consolidating) and every assignment."""
     open_steps = [
-        {"row": row, "target": level_label(row.target_level)}
+        {"row": row, "target": level_label(row.target_level), **_step_link(row)}
         for row in task_inbox(user=request.user)
     ]
     assignments = expert_assignments_for_user(user=request.user)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -50,6 +51,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "row": row,
             "target": level_label(row.target_level),
             "status": Status(row.assessment_status).label,
+            "url": reverse("web:review_assessment", args=[row.assessment_id]),
+            "action": _("Review"),
         }
         for row in task_inbox(user=request.user)
     ]

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,7 +47,16 @@ def _ids(values: list[str]) -> list[int]:
 def panels(request: HttpRequest) -> HttpResponse:
     """Assessments waiting for a panel at the officer's level in their region."""
     rows = officer_steps(viewer=request.user, step="assign_panel")
-    return render(request, "web/officer/panels.html", {"rows": rows})
+    tasks = [
+        {
+            "row": row,
+            "target": level_label(row.target_level),
+            "url": reverse("web:officer_panel", args=[row.assessment_id]),
+            "action": _("Assign the panel"),
+        }
+        for row in rows
+    ]
+    return render(request, "web/officer/panels.html", {"rows": rows, "tasks": tasks})
 
 
 def _pool(request: HttpRequest, assessment: Assessment) -> list[dict[str, Any]]:
