@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
+from accreditation.core.audit import audit_record
 from accreditation.models import (
     STAGE_STATUSES,
     Assessment,
@@ -22,7 +23,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.scope import user_scope
-from accreditation.services.audit import audit_record
 from accreditation.services.notifications import email_on_commit
 
 Status = Assessment.Status

@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accreditation.core.audit import audit_record
 from accreditation.models import (
     Assessment,
     Cycle,
@@ -33,7 +34,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.models.institutions import CATEGORY_CODE, STANDARD_KIND
-from accreditation.services.audit import audit_record
 from accreditation.services.cycles import cycle_create, cycle_deadline_set, cycle_standard_set
 from bench.synthetic.plan import (
     NA_REASON,

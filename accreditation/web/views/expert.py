@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accreditation.errors import ConflictError, DomainError, IncompleteError
+from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import Assessment, ExpertAssignment, User
 from accreditation.selectors.assignments import (
     expert_assignment_get_for_user,

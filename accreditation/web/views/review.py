@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, User
 from accreditation.selectors.assessment_lists import assessments_recent_for_user
 from accreditation.selectors.items import assessment_item_codes

@@ -73,11 +73,11 @@ def orm_uses(source: str) -> list[tuple[int, str]]:
             found.append((node.lineno, ".objects"))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             name = node.func.attr
-            if name in QUERYSET_METHODS:
-                found.append((node.lineno, f".{name}()"))
             # list.count, str.count and dict.get take a positional argument; a
-            # queryset's count() takes none and its get() takes lookups.
-            elif name in ("count", "all") and not node.args and not node.keywords:
+            # queryset's count() and all() take none and its get() takes lookups.
+            if name in QUERYSET_METHODS or (
+                name in ("count", "all") and not node.args and not node.keywords
+            ):
                 found.append((node.lineno, f".{name}()"))
             elif name == "get" and not node.args and node.keywords:
                 found.append((node.lineno, ".get(lookups)"))

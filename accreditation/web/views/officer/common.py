@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accreditation.errors import ConflictOfInterest, DomainError
+from accreditation.core.errors import ConflictOfInterest, DomainError
 from accreditation.models import ConflictRule, User
 from accreditation.web.access import role_required
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, PublicNotice
 from accreditation.selectors.assessment_lists import assessments_get_for_user
 from accreditation.selectors.cycles import cycle_get

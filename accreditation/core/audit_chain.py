@@ -1,6 +1,6 @@
 """The hash chain of the audit log: canonical row content and chained hashes.
 
-Pure functions, no ORM: ``services.audit`` (the writer), the data migration that
+Pure functions, no ORM: ``core.audit`` (the writer), the data migration that
 chained the rows written before the chain existed, and ``manage.py verify_audit`` (the
 reader) all compute hashes here, so the three cannot disagree.
 
@@ -13,7 +13,7 @@ the first row) and ``hash``::
 says: actor id, action, target type, id and label, assessment id, before, after, note
 and the time in UTC. The id and the previous hash stay outside the JSON so that the
 database can append them inside the INSERT, where both are first known (see
-``services.audit``). Editing any field, the id or the link of a row changes its hash;
+``core.audit``). Editing any field, the id or the link of a row changes its hash;
 deleting or inserting a row breaks the link of the row after it.
 """
 
