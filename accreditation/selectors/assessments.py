@@ -189,13 +189,3 @@ def assessment_snapshots(*, assessment: Assessment) -> list[AssessmentSnapshot]:
     """Frozen submissions, newest first."""
     return list(AssessmentSnapshot.objects.filter(assessment=assessment).order_by("-sequence"))
 
-
-def item_last_saved(*, assessment: Assessment, item_code: str) -> ItemGrade | None:
-    """The item's row with the user who saved it last, or None for an unknown item.
-    One query."""
-    return (
-        ItemGrade.objects.filter(assessment=assessment, item_code=item_code)
-        .select_related("updated_by")
-        .order_by()
-        .first()
-    )

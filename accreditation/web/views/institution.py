@@ -24,20 +24,24 @@ from django.views.decorators.http import require_GET, require_POST
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import (
     Assessment,
-    Cycle,
-    CycleDeadline,
-    CycleStandard,
-    EvidenceAttachment,
     Stage,
     User,
 )
+from accreditation.selectors.assessment_lists import assessments_of_institution
 from accreditation.selectors.assessments import (
     AttachmentInfo,
     assessment_attachments,
     assessment_progress,
     assessment_snapshots,
-    item_last_saved,
 )
+from accreditation.selectors.cycles import (
+    cycle_deadlines,
+    cycle_get_for_institution,
+    cycle_standard_for_institution,
+    cycle_standard_of,
+    cycles_for_institution,
+)
+from accreditation.selectors.items import attachment_in_assessment, item_grade_stored
 from accreditation.selectors.scoring import assessment_provisional_result
 from accreditation.selectors.workspace import Workspace, assessment_workspace
 from accreditation.services.assessments import (
@@ -85,26 +89,13 @@ def _user_name(user: User | None) -> str:
 # --- Pages --------------------------------------------------------------------------
 
 
-def _province_code(region_path: str) -> str:
-    return region_path.split("/", 1)[0]
-
-
 @role_required(STAFF)
 def institution_home(request: HttpRequest) -> HttpResponse:
     """The current cycle at a glance: status, deadlines, target level, progress and the
     provisional level; or, before the assessment is opened, the form to open it."""
     institution = request.user.institution
-    cycles = list(
-        Cycle.objects.filter(province__code=_province_code(institution.region.path)).order_by(
-            "-year"
-        )
-    )
-    assessments = {
-        a.cycle_id: a
-        for a in Assessment.objects.filter(institution=institution).select_related(
-            "cycle", "edition"
-        )
-    }
+    cycles = cycles_for_institution(institution=institution)
+    assessments = {a.cycle_id: a for a in assessments_of_institution(institution=institution)}
     current = next((c for c in cycles if c.is_open), cycles[0] if cycles else None)
     context: dict[str, Any] = {
         "institution": institution,
@@ -113,7 +104,7 @@ def institution_home(request: HttpRequest) -> HttpResponse:
         "history": [assessments[c.pk] for c in cycles if c.pk in assessments and c is not current],
     }
     if current is not None:
-        context["deadlines"] = list(CycleDeadline.objects.filter(cycle=current).order_by("due_on"))
+        context["deadlines"] = cycle_deadlines(cycle=current)
         context["today"] = timezone.localdate()
         assessment = assessments.get(current.pk)
         context["assessment"] = assessment
@@ -131,9 +122,7 @@ def institution_home(request: HttpRequest) -> HttpResponse:
                 target_label=level_label(assessment.target_level),
             )
         elif current.is_open:
-            standard = CycleStandard.objects.filter(
-                cycle=current, kind=institution.standard_kind
-            ).first()
+            standard = cycle_standard_for_institution(cycle=current, institution=institution)
             levels = list(standard.rule_sets()) if standard else []
             context["open_form"] = TargetLevelForm(levels=levels) if levels else None
     return render(request, "web/institution/home.html", context)
@@ -143,12 +132,10 @@ def institution_home(request: HttpRequest) -> HttpResponse:
 @role_required(STAFF)
 def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
     institution = request.user.institution
-    cycle = Cycle.objects.filter(
-        pk=cycle_id, province__code=_province_code(institution.region.path)
-    ).first()
+    cycle = cycle_get_for_institution(institution=institution, cycle_id=cycle_id)
     if cycle is None:
         raise Http404(_("No such cycle."))
-    standard = CycleStandard.objects.filter(cycle=cycle, kind=institution.standard_kind).first()
+    standard = cycle_standard_for_institution(cycle=cycle, institution=institution)
     form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
     if not form.is_valid():
         messages.error(request, _("Choose a target level."))
@@ -228,7 +215,7 @@ def item_last_save(request: HttpRequest, assessment_id: int, item_code: str) -> 
     The page saves through the API (``PATCH /api/v1/assessments/<id>/items/<code>/``),
     whose 409 ``stale_version`` carries the stored values but not the person."""
     assessment = assessment_or_404(request, assessment_id)
-    saved = item_last_saved(assessment=assessment, item_code=item_code)
+    saved = item_grade_stored(assessment_id=assessment.pk, item_code=item_code)
     if saved is None:
         return json_error("not_found", _("Not found."), 404)
     return JsonResponse(
@@ -281,7 +268,7 @@ def evidence_detach_view(
     request: HttpRequest, assessment_id: int, attachment_id: int
 ) -> JsonResponse:
     assessment = assessment_or_404(request, assessment_id)
-    attachment = EvidenceAttachment.objects.filter(pk=attachment_id, assessment=assessment).first()
+    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
     if attachment is None:
         return json_error("not_found", _("No such file."), 404)
     try:
@@ -295,9 +282,7 @@ def evidence_detach_view(
 @role_required(STAFF)
 def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_or_404(request, assessment_id)
-    standard = CycleStandard.objects.filter(
-        cycle_id=assessment.cycle_id, edition_id=assessment.edition_id
-    ).first()
+    standard = cycle_standard_of(assessment=assessment)
     form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
     if form.is_valid():
         try:
