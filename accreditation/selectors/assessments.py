@@ -188,4 +188,3 @@ def assessment_checklist(
 def assessment_snapshots(*, assessment: Assessment) -> list[AssessmentSnapshot]:
     """Frozen submissions, newest first."""
     return list(AssessmentSnapshot.objects.filter(assessment=assessment).order_by("-sequence"))
-

@@ -28,9 +28,9 @@ from accreditation.services.panels import panel_assign
 from accreditation.web.access import assessment_or_404
 from accreditation.web.presenters import _condition_text, level_label
 from accreditation.web.views.officer.common import CONFLICT_LABELS, officer_required, refuse
-from workflows.steps import Step
 from standards.models import Level
 from standards.scoring.engine import ConditionResult
+from workflows.steps import Step
 
 #: The decision select's value for "no level is awarded".
 NO_LEVEL = "none"
