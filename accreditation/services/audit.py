@@ -50,7 +50,7 @@ def _append_sql(vendor: str) -> str:
     if vendor not in _NEXT:
         raise NotImplementedError(f"The audit chain does not support {vendor}.")
     table = AuditEvent._meta.db_table
-    columns = ", ".join(field.column for field in _FIELDS)
+    columns = ", ".join(field.column for field in _FIELDS if field.column)  # concrete: all
     placeholders = ", ".join("%s" for _ in _FIELDS)
     return (
         f"WITH c AS ({_NEXT[vendor].format(table=table)}) "
