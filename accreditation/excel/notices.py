@@ -10,7 +10,7 @@ from accreditation.excel.labels import label as _label
 from accreditation.excel.writing import add_table, new_workbook, workbook_bytes
 
 SHEET = "公示名单"
-HEADERS = ("序号", "所在地区", "机构名称", "机构类型", "执业许可证登记号", "拟认定等级", "状态")
+HEADERS: tuple[str, ...] = ("序号", "所在地区", "机构名称", "机构类型", "执业许可证登记号", "拟认定等级", "状态")
 HEADERS += ("异议数",)
 ENTRY_STATUS_LABELS: dict[str, str] = {
     "listed": "公示中",
