@@ -149,7 +149,10 @@ def officer_dashboard(
     direct = RegionProgress(region.pk if region else None, code, name, level, zone)
     width = len(prefix) + (len(children[0].code) + 1 if children else 0)
     institutions = Institution.objects.all()
-    assessments = Assessment.objects.filter(cycle__year=year)
+    # No cycle yet: nothing to count (a year of None would match no row either).
+    assessments = Assessment.objects.none()
+    if year is not None:
+        assessments = Assessment.objects.filter(cycle__year=year)
     recognitions = Recognition.objects.filter(status=Recognition.Status.ACTIVE)
     if prefix:
         institutions = institutions.filter(region__path__startswith=prefix)
@@ -185,9 +188,9 @@ def officer_region_or_none(*, viewer: User, region_id: int | None) -> Region | N
     lies below it, else the officer's own region (None for national officers). Raises
     ``Region.DoesNotExist`` for an id outside the officer's region."""
     if region_id is None:
-        return viewer.region if viewer.region_id else None
+        return viewer.region
     regions = Region.objects.all()
-    if viewer.region_id is not None:
+    if viewer.region is not None:
         regions = regions.filter(path__startswith=viewer.region.path)
     return regions.get(pk=region_id)
 
