@@ -8,6 +8,7 @@ See README.md, "Configuration", for the full list.
 import os
 import secrets
 import sys
+from typing import Any
 from pathlib import Path
 
 import dj_database_url
@@ -317,7 +318,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-ACCREDITATION = {
+ACCREDITATION: dict[str, Any] = {
     # Folder that load_catalogue reads editions and rule sets from.
     "CATALOGUE_DIR": BASE_DIR / "fixtures" / "standards",
     # Largest evidence file accepted (bytes); the type is always checked from the content.
