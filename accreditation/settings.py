@@ -8,8 +8,8 @@ See README.md, "Configuration", for the full list.
 import os
 import secrets
 import sys
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
