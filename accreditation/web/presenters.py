@@ -103,7 +103,7 @@ def criteria_of(row: ChecklistRow) -> list[CriterionView]:
     views = []
     for criterion in sorted(item.criteria.all(), key=lambda c: GRADE_ORDER.get(c.grade, 9)):
         threshold = ""
-        if criterion.threshold_operator:
+        if criterion.threshold_operator and criterion.threshold_value is not None:
             symbol = dict(Criterion.Operator.choices).get(criterion.threshold_operator, "")
             value = number_format(criterion.threshold_value.normalize())
             threshold = " ".join(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,6 +28,7 @@ from accreditation.models import (
     CycleDeadline,
     CycleStandard,
     EvidenceAttachment,
+    Institution,
     ItemGrade,
     Stage,
     User,
@@ -47,7 +48,12 @@ from accreditation.services.assessments import (
 )
 from accreditation.services.evidence import evidence_detach, evidence_upload
 from accreditation.services.submission import assessment_submit
-from accreditation.web.access import assessment_or_404, json_role_required, role_required
+from accreditation.web.access import (
+    SignedInRequest,
+    assessment_or_404,
+    json_role_required,
+    role_required,
+)
 from accreditation.web.forms import EvidenceUploadForm, ItemValuesForm, TargetLevelForm
 from accreditation.web.presenters import (
     GRADE_CHOICES,
@@ -90,11 +96,18 @@ def _province_code(region_path: str) -> str:
     return region_path.split("/", 1)[0]
 
 
+def _own_institution(user: User) -> Institution:
+    """The staff member's institution (a database constraint gives each one)."""
+    if user.institution is None:
+        raise PermissionDenied(_("This page is not available to your role."))
+    return user.institution
+
+
 @role_required(STAFF)
-def institution_home(request: HttpRequest) -> HttpResponse:
+def institution_home(request: SignedInRequest) -> HttpResponse:
     """The current cycle at a glance: status, deadlines, target level, progress and the
     provisional level; or, before the assessment is opened, the form to open it."""
-    institution = request.user.institution
+    institution = _own_institution(request.user)
     cycles = list(
         Cycle.objects.filter(province__code=_province_code(institution.region.path)).order_by(
             "-year"
@@ -142,8 +155,8 @@ def institution_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(STAFF)
-def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    institution = request.user.institution
+def assessment_open_view(request: SignedInRequest, cycle_id: int) -> HttpResponse:
+    institution = _own_institution(request.user)
     cycle = Cycle.objects.filter(
         pk=cycle_id, province__code=_province_code(institution.region.path)
     ).first()
@@ -168,7 +181,7 @@ def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("web:checklist", assessment.pk)
 
 
-def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
+def _checklist_context(request: SignedInRequest, workspace: Workspace) -> dict[str, Any]:
     assessment = workspace.assessment
     return {
         "assessment": assessment,
@@ -197,7 +210,7 @@ def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, 
 
 @require_GET
 @role_required(STAFF)
-def checklist(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def checklist(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """The whole checklist by chapter; editable while a draft or returned."""
     assessment = assessment_or_404(request, assessment_id)
     workspace = assessment_workspace(assessment=assessment)
@@ -207,7 +220,7 @@ def checklist(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_GET
 @json_role_required(STAFF)
-def checklist_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
+def checklist_summary(request: SignedInRequest, assessment_id: int) -> JsonResponse:
     """Progress per chapter and the provisional result, refreshed after saves: the
     sidebar as HTML (rendered and escaped by the template) plus the counts."""
     assessment = assessment_or_404(request, assessment_id)
@@ -224,7 +237,7 @@ def checklist_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
 
 @require_POST
 @json_role_required(STAFF)
-def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
+def item_save(request: SignedInRequest, assessment_id: int, item_code: str) -> JsonResponse:
     """Autosave one item: the values with the version they were edited from. On a
     stale version (409) the response carries the stored values, who saved them and
     when, so the page can offer "use theirs / keep mine"."""
@@ -272,7 +285,7 @@ def item_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonR
 
 @require_POST
 @json_role_required(STAFF)
-def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonResponse:
+def evidence_upload_view(request: SignedInRequest, assessment_id: int) -> JsonResponse:
     """Attach an uploaded file to one item; answers with the item's attachments."""
     assessment = assessment_or_404(request, assessment_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
@@ -303,7 +316,7 @@ def _item_attachments(assessment: Assessment, code: str) -> JsonResponse:
 @require_POST
 @json_role_required(STAFF)
 def evidence_detach_view(
-    request: HttpRequest, assessment_id: int, attachment_id: int
+    request: SignedInRequest, assessment_id: int, attachment_id: int
 ) -> JsonResponse:
     assessment = assessment_or_404(request, assessment_id)
     attachment = EvidenceAttachment.objects.filter(pk=attachment_id, assessment=assessment).first()
@@ -318,7 +331,7 @@ def evidence_detach_view(
 
 @require_POST
 @role_required(STAFF)
-def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def target_level_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_or_404(request, assessment_id)
     standard = CycleStandard.objects.filter(
         cycle_id=assessment.cycle_id, edition_id=assessment.edition_id
@@ -346,7 +359,7 @@ def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(STAFF)
-def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def submit(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Submit; when anything is missing, list every problem at once with links."""
     assessment = assessment_or_404(request, assessment_id)
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,21 +21,22 @@ from accreditation.services.consistency import (
     consistency_rescore_record,
 )
 from accreditation.services.reductions import ReductionItem, reduction_apply
+from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import CheckRunForm
 from accreditation.web.presenters import GRADE_CHOICES, grade_label, level_label
 from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
 from standards.models import Level
 
 
-def _scope_regions(request: HttpRequest) -> list[Region]:
+def _scope_regions(request: SignedInRequest) -> list[Region]:
     """Regions a check can cover: the officer's region and the one level below it."""
-    user = request.user
-    if user.region_id is None:
+    region = request.user.region
+    if region is None:
         return list(Region.objects.filter(level__in=["province", "city"]).order_by("path"))
-    return [user.region, *Region.objects.filter(parent=user.region).order_by("code")]
+    return [region, *Region.objects.filter(parent=region).order_by("code")]
 
 
-def _cycles(request: HttpRequest) -> list[Cycle]:
+def _cycles(request: SignedInRequest) -> list[Cycle]:
     prefix = region_prefix(request.user)
     cycles = Cycle.objects.select_related("province").order_by("-year", "province__code")
     if prefix:
@@ -43,7 +44,7 @@ def _cycles(request: HttpRequest) -> list[Cycle]:
     return list(cycles)
 
 
-def _check_or_404(request: HttpRequest, check_id: int) -> ConsistencyCheck:
+def _check_or_404(request: SignedInRequest, check_id: int) -> ConsistencyCheck:
     check = (
         checks_visible_to(request.user)
         .select_related("region", "cycle__province")
@@ -57,7 +58,7 @@ def _check_or_404(request: HttpRequest, check_id: int) -> ConsistencyCheck:
 
 @require_GET
 @officer_required
-def checks(request: HttpRequest) -> HttpResponse:
+def checks(request: SignedInRequest) -> HttpResponse:
     """The checks in the region and the form to run one."""
     listed = list(checks_visible_to(request.user).select_related("region", "cycle")[:100])
     context = {
@@ -73,7 +74,7 @@ def checks(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @officer_required
-def check_run(request: HttpRequest) -> HttpResponse:
+def check_run(request: SignedInRequest) -> HttpResponse:
     form = CheckRunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the cycle, the region and a share between 0 and 1."))
@@ -109,7 +110,7 @@ def _report_regions(report: dict | None) -> list[tuple[str, dict]]:
 
 @require_GET
 @officer_required
-def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+def check_detail(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
     samples = list(
         check.samples.select_related(
@@ -149,14 +150,14 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def check_rescore(request: HttpRequest, check_id: int, sample_id: int) -> HttpResponse:
+def check_rescore(request: SignedInRequest, check_id: int, sample_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
     sample = check.samples.select_related("recognition").filter(pk=sample_id).first()
     if sample is None:
         raise Http404(_("No such sample."))
     grades = {
-        key.removeprefix("grade-"): value
-        for key, value in request.POST.items()
+        key.removeprefix("grade-"): request.POST.get(key, "")
+        for key in request.POST
         if key.startswith("grade-")
     }
     try:
@@ -172,7 +173,7 @@ def check_rescore(request: HttpRequest, check_id: int, sample_id: int) -> HttpRe
 
 @require_POST
 @officer_required
-def check_complete(request: HttpRequest, check_id: int) -> HttpResponse:
+def check_complete(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
     try:
         consistency_check_complete(actor=request.user, check=check)
@@ -185,7 +186,7 @@ def check_complete(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def check_reduce(request: HttpRequest, check_id: int) -> HttpResponse:
+def check_reduce(request: SignedInRequest, check_id: int) -> HttpResponse:
     """Apply a reduction (核减) to the chosen sampled recognitions, with one reason."""
     check = _check_or_404(request, check_id)
     samples = {s.pk: s for s in check.samples.select_related("recognition__institution__region")}

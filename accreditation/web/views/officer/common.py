@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.errors import ConflictOfInterest, DomainError
 from accreditation.models import ConflictRule, User
-from accreditation.web.access import role_required
+from accreditation.web.access import SignedInRequest, role_required
 
 OFFICER = User.Role.OFFICER
 officer_required = role_required(OFFICER)
@@ -32,7 +31,7 @@ NOTICE_REFUSALS = {
 
 def region_prefix(user: User) -> str:
     """The path below which the officer acts ("" for national officers)."""
-    return user.region.path if user.region_id else ""
+    return user.region.path if user.region is not None else ""
 
 
 def refusal_text(exc: Exception) -> str:
@@ -67,5 +66,5 @@ def refusal_text(exc: Exception) -> str:
     raise exc
 
 
-def refuse(request: HttpRequest, exc: Exception) -> None:
+def refuse(request: SignedInRequest, exc: Exception) -> None:
     messages.error(request, refusal_text(exc))

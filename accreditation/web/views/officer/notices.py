@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from accreditation.services.notices import (
     public_notice_close,
     public_notice_open,
 )
+from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import NoticeOpenForm, ObjectionForm, ObjectionResolveForm
 from accreditation.web.presenters import level_label
 from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
@@ -39,14 +40,14 @@ from accreditation.web.views.officer.common import officer_required, refuse, reg
 LIST_LIMIT = 100
 
 
-def _notices(request: HttpRequest):
+def _notices(request: SignedInRequest):
     """Notices issued in the officer's region (404 for any other)."""
     prefix = region_prefix(request.user)
     qs = notices_visible_to(request.user).select_related("region", "cycle")
     return qs.filter(region__path__startswith=prefix) if prefix else qs
 
 
-def _notice_or_404(request: HttpRequest, notice_id: int) -> PublicNotice:
+def _notice_or_404(request: SignedInRequest, notice_id: int) -> PublicNotice:
     try:
         return _notices(request).get(pk=notice_id)
     except PublicNotice.DoesNotExist:
@@ -58,7 +59,7 @@ def _issuing_path(institution_path: str, level: str) -> str:
     return "/".join(parts[: 1 if level == Region.Level.PROVINCE else 2]) + "/"
 
 
-def _awaiting(request: HttpRequest) -> list[dict[str, Any]]:
+def _awaiting(request: SignedInRequest) -> list[dict[str, Any]]:
     """Decided assessments waiting for their notice, grouped by cycle and by the
     commission that publishes their level (the city or the province). Four queries."""
     tasks = officer_steps(viewer=request.user, step="await_notice")
@@ -100,7 +101,7 @@ def _awaiting(request: HttpRequest) -> list[dict[str, Any]]:
 
 @require_GET
 @officer_required
-def notices(request: HttpRequest) -> HttpResponse:
+def notices(request: SignedInRequest) -> HttpResponse:
     """The decided assessments to publish, and the notices issued in the region."""
     listed = list(_notices(request).order_by("-starts_on", "-id")[:LIST_LIMIT])
     return render(
@@ -112,7 +113,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @officer_required
-def notice_open(request: HttpRequest) -> HttpResponse:
+def notice_open(request: SignedInRequest) -> HttpResponse:
     """Publish the selected assessments of one group (cycle and issuing region)."""
     prefix = region_prefix(request.user)
     try:
@@ -155,11 +156,11 @@ def notice_open(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @officer_required
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_detail(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """A notice's entries with their objections, and its actions."""
     notice = _notice_or_404(request, notice_id)
     entries = list(notice.entries.select_related("assessment__institution__region", "decision"))
-    objections = defaultdict(list)
+    objections: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for objection in objections_visible_to(request.user).filter(notice=notice).order_by("id"):
         objections[objection.entry_id].append(
             {"objection": objection, "form": ObjectionResolveForm(prefix=f"o{objection.pk}")}
@@ -183,7 +184,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def objection_add(request: HttpRequest, notice_id: int) -> HttpResponse:
+def objection_add(request: SignedInRequest, notice_id: int) -> HttpResponse:
     notice = _notice_or_404(request, notice_id)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
@@ -212,7 +213,9 @@ def objection_add(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def objection_resolve_view(request: HttpRequest, notice_id: int, objection_id: int) -> HttpResponse:
+def objection_resolve_view(
+    request: SignedInRequest, notice_id: int, objection_id: int
+) -> HttpResponse:
     notice = _notice_or_404(request, notice_id)
     objection = objections_visible_to(request.user).filter(pk=objection_id, notice=notice).first()
     if objection is None:
@@ -237,7 +240,7 @@ def objection_resolve_view(request: HttpRequest, notice_id: int, objection_id: i
 
 @require_POST
 @officer_required
-def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_close(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """Close the notice: everyone still listed is recognised."""
     notice = _notice_or_404(request, notice_id)
     try:
@@ -253,7 +256,7 @@ def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def notice_certificates(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_certificates(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """Issue the certificates of every recognition of the notice in the background
     (or run the last batch again when it stopped or some failed)."""
     notice = _notice_or_404(request, notice_id)

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +25,7 @@ from accreditation.permissions import Action, may
 from accreditation.selectors.visibility import lookbacks_visible_to, recognitions_visible_to
 from accreditation.services.certificates import certificate_issue, certificate_reissue
 from accreditation.services.reductions import lookback_record
+from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import LookBackForm
 from accreditation.web.presenters import level_label
 from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
@@ -33,24 +34,24 @@ from standards.models import Level
 PAGE_SIZE = 50
 
 
-def _recognitions(request: HttpRequest):
+def _recognitions(request: SignedInRequest):
     return recognitions_visible_to(request.user).select_related(
         "institution__region", "cycle", "issuing_region"
     )
 
 
-def _filter_regions(request: HttpRequest) -> list[Region]:
+def _filter_regions(request: SignedInRequest) -> list[Region]:
     """The officer's region and the regions one level below it (provinces for national
     officers), for the region filter. One query."""
-    user = request.user
-    if user.region_id is None:
+    region = request.user.region
+    if region is None:
         return list(Region.objects.filter(parent=None).order_by("code"))
-    return [user.region, *Region.objects.filter(parent=user.region).order_by("code")]
+    return [region, *Region.objects.filter(parent=region).order_by("code")]
 
 
 @require_GET
 @officer_required
-def recognitions(request: HttpRequest) -> HttpResponse:
+def recognitions(request: SignedInRequest) -> HttpResponse:
     """Recognitions filtered by level, region and status, with their certificate
     numbers linked to the public verification page."""
     qs = _recognitions(request)
@@ -89,7 +90,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def recognition_detail(request: HttpRequest, recognition_id: int) -> HttpResponse:
+def recognition_detail(request: SignedInRequest, recognition_id: int) -> HttpResponse:
     """One recognition: its certificates and look-backs, and the look-back form."""
     recognition = _recognitions(request).filter(pk=recognition_id).first()
     if recognition is None:
@@ -132,7 +133,7 @@ def recognition_detail(request: HttpRequest, recognition_id: int) -> HttpRespons
     return render(request, "web/officer/recognition_detail.html", context)
 
 
-def _certificate_or_404(request: HttpRequest, recognition_id: int, certificate_id: int):
+def _certificate_or_404(request: SignedInRequest, recognition_id: int, certificate_id: int):
     recognition = _recognitions(request).filter(pk=recognition_id).first()
     certificate = (
         recognition.certificates.filter(pk=certificate_id).first() if recognition else None
@@ -145,7 +146,7 @@ def _certificate_or_404(request: HttpRequest, recognition_id: int, certificate_i
 @require_POST
 @officer_required
 def certificate_issue_view(
-    request: HttpRequest, recognition_id: int, certificate_id: int
+    request: SignedInRequest, recognition_id: int, certificate_id: int
 ) -> HttpResponse:
     """Render and store the signed PDF of a valid certificate record."""
     recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
@@ -163,7 +164,7 @@ def certificate_issue_view(
 @require_POST
 @officer_required
 def certificate_reissue_view(
-    request: HttpRequest, recognition_id: int, certificate_id: int
+    request: SignedInRequest, recognition_id: int, certificate_id: int
 ) -> HttpResponse:
     """Supersede a valid certificate with a new number, after a correction."""
     recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
