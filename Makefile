@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?= -n auto
+# The benchmarks run with the bench app installed (bench/settings.py: the real settings
+# plus the app); the product's settings do not install it.
+BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings DJANGO_DEBUG=1
 
 .PHONY: system install demo test lint format bench bench-pdf bench-certificates bench-requests synthetic bench-rescore bench-load schema messages
 
@@ -70,6 +73,7 @@ test: system install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: install
@@ -77,19 +81,19 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
-	DJANGO_DEBUG=1 $(PY) manage.py bench_scoring
-	DJANGO_DEBUG=1 $(PY) manage.py bench_import
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput
+	$(BENCH_ENV) $(PY) manage.py load_catalogue
+	$(BENCH_ENV) $(PY) manage.py bench_scoring
+	$(BENCH_ENV) $(PY) manage.py bench_import
 
 bench-pdf: install
-	$(PY) -m accreditation.pdf.bench
+	$(PY) -m bench.pdf
 
 # Certificates per second and a committed batch of 1,000, on a throwaway database.
 bench-certificates: install
 	tmp=$$(mktemp -d) && \
-	ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
-	ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py bench_certificates --keep; \
+	ACCREDITATION_VAR_DIR=$$tmp $(BENCH_ENV) $(PY) manage.py migrate --noinput -v0 && \
+	ACCREDITATION_VAR_DIR=$$tmp $(BENCH_ENV) $(PY) manage.py bench_certificates --keep; \
 	status=$$?; rm -rf $$tmp; exit $$status
 
 # The item save and the 100-item checklist against GET /api/v1/ping/, same run: on a
@@ -98,12 +102,12 @@ bench-certificates: install
 BENCH_REQUESTS_ARGS ?=
 bench-requests: install
 	if [ -n "$$DATABASE_URL" ]; then \
-		DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
-		DJANGO_DEBUG=1 $(PY) manage.py bench_requests $(BENCH_REQUESTS_ARGS); \
+		$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0 && \
+		$(BENCH_ENV) $(PY) manage.py bench_requests $(BENCH_REQUESTS_ARGS); \
 	else \
 		tmp=$$(mktemp -d) && \
-		ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0 && \
-		ACCREDITATION_VAR_DIR=$$tmp DJANGO_DEBUG=1 $(PY) manage.py bench_requests \
+		ACCREDITATION_VAR_DIR=$$tmp $(BENCH_ENV) $(PY) manage.py migrate --noinput -v0 && \
+		ACCREDITATION_VAR_DIR=$$tmp $(BENCH_ENV) $(PY) manage.py bench_requests \
 			$(BENCH_REQUESTS_ARGS); \
 		status=$$?; rm -rf $$tmp; exit $$status; \
 	fi
@@ -113,18 +117,18 @@ bench-requests: install
 # is generated once.
 SYNTHETIC_ARGS ?= --provinces 31 --institutions 45000
 synthetic: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py generate_synthetic $(SYNTHETIC_ARGS)
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput
+	$(BENCH_ENV) $(PY) manage.py generate_synthetic $(SYNTHETIC_ARGS)
 
 bench-rescore: install
-	DJANGO_DEBUG=1 $(PY) manage.py bench_rescore
+	$(BENCH_ENV) $(PY) manage.py bench_rescore
 
 # API throughput and latency under concurrent load: gunicorn (debug off, plain http on
 # 127.0.0.1) and the PostgreSQL database of DATABASE_URL (a throwaway one: it is seeded
 # and written to), locust in three timed phases, each figure against /healthz/.
 BENCH_LOAD_ARGS ?=
 bench-load: install
-	DJANGO_DEBUG=1 $(PY) manage.py bench_load $(BENCH_LOAD_ARGS)
+	$(BENCH_ENV) $(PY) manage.py bench_load $(BENCH_LOAD_ARGS)
 
 # The committed OpenAPI schema; tests/api/test_schema.py fails when it is stale.
 schema: install

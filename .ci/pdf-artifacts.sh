@@ -13,7 +13,8 @@ rm -f "$OUT"/*.pdf "$OUT"/*.png
 VAR=$(mktemp -d)
 trap 'rm -rf "$VAR"' EXIT
 unset DATABASE_URL
-export ACCREDITATION_VAR_DIR="$VAR" DJANGO_DEBUG=1
+# render_samples belongs to the bench app, which only bench/settings.py installs.
+export ACCREDITATION_VAR_DIR="$VAR" DJANGO_DEBUG=1 DJANGO_SETTINGS_MODULE=bench.settings
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py seed_demo >/dev/null
 "$PY" manage.py render_samples --out "$OUT"

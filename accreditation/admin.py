@@ -15,6 +15,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accreditation.core.audit import audit_record
 from accreditation.models import (
     Assessment,
     AssessmentResult,
@@ -44,7 +45,6 @@ from accreditation.models import (
     ReviewRound,
     User,
 )
-from accreditation.services.audit import audit_record
 
 
 def _json(value: Any) -> Any:

@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.services.audit import audit_record
+from accreditation.core.audit import audit_record
 from standards.models import Chapter, Criterion, Edition, Item, PublicationStatus, RuleSet, Section
 from standards.services import (
     edition_clone,

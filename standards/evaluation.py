@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from standards.models import Edition
 from standards.scoring import Facts, ScoringInputError, evaluate, gap_plan, validate_grades
 from standards.selectors import edition_spec, rule_specs_in_force

@@ -10,6 +10,10 @@ from accreditation import settings as _base
 
 globals().update({name: getattr(_base, name) for name in dir(_base) if name.isupper()})
 
+# The bench app (benchmarks, load test, synthetic data) is installed so that its tests
+# under tests/bench run in the same suite; the product's settings do not install it.
+INSTALLED_APPS = [*_base.INSTALLED_APPS, "bench"]
+
 # A real hash costs most of a second; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

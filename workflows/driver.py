@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from accreditation.errors import WrongStep
+from accreditation.core.errors import WrongStep
 from accreditation.models import Assessment, User
 from workflows.models import AssessmentProcess
 

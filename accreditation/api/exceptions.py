@@ -34,7 +34,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from accreditation.errors import (
+from accreditation.core.errors import (
     ConflictError,
     DomainError,
     EvidenceRejected,

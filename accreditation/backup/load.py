@@ -19,8 +19,8 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from accreditation.backup import archive
 from accreditation.backup.archive import ArchiveError
 from accreditation.backup.plan import OWNED, TABLES, Table, by_model
+from accreditation.core.audit import audit_record
 from accreditation.models import Cycle, Region
-from accreditation.services.audit import audit_record
 
 BATCH = 1000
 #: Primary keys per existence query (below SQLite's bound on variables).

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from accreditation.errors import DomainError
-from accreditation.files import zip_expansion_problem
+from accreditation.core.errors import DomainError
+from accreditation.core.files import zip_expansion_problem
 
 Source = bytes | str | os.PathLike[str] | IO[bytes]
 

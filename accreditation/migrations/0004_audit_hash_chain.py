@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from accreditation import audit_chain
+from accreditation.core import audit_chain
 
 BATCH = 2000
 

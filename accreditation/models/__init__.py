@@ -1,3 +1,4 @@
+from accreditation.core.audit import AuditEvent
 from accreditation.models.assessments import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
@@ -8,7 +9,6 @@ from accreditation.models.assessments import (
     AssessmentStatus,
     ItemGrade,
 )
-from accreditation.models.audit import AuditEvent
 from accreditation.models.batches import CertificateBatch
 from accreditation.models.checks import (
     ConsistencyCheck,

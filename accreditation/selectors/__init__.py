@@ -1,7 +1,6 @@
 """Every non-trivial read. Visibility first (``visibility``), then reads of one
-assessment (``assessments``), scoring inputs and results (``scoring``), the inputs of
-a whole province or nation for rescoring (``rescoring``), the audit trail (``audit``)
-and people (``people``)."""
+assessment (``assessments``), scoring inputs and results (``scoring``), the audit trail
+(``audit``) and people (``people``)."""
 
 from accreditation.selectors.assessments import (
     AttachmentInfo,
@@ -18,11 +17,6 @@ from accreditation.selectors.assessments import (
 from accreditation.selectors.audit import audit_events_by_user, audit_events_for_assessment
 from accreditation.selectors.dashboard import RegionDashboard, RegionFigures, region_dashboard
 from accreditation.selectors.people import expert_conflicts
-from accreditation.selectors.rescoring import (
-    AssessmentScoringInput,
-    grade_counts_by_assessment,
-    scoring_inputs_stream,
-)
 from accreditation.selectors.scoring import (
     ProvisionalResult,
     ScoringInputs,
@@ -56,7 +50,6 @@ from accreditation.selectors.visibility import (
 )
 
 __all__ = [
-    "AssessmentScoringInput",
     "AttachmentInfo",
     "ChapterProgress",
     "ChecklistRow",
@@ -88,7 +81,6 @@ __all__ = [
     "expert_conflicts",
     "experts_visible_to",
     "facts_in_force",
-    "grade_counts_by_assessment",
     "institutions_visible_to",
     "latest_return",
     "lookbacks_visible_to",
@@ -100,6 +92,5 @@ __all__ = [
     "region_dashboard",
     "regions_visible_to",
     "rule_sets_visible_to",
-    "scoring_inputs_stream",
     "users_visible_to",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from accreditation import audit_chain
+from accreditation.core import audit_chain
 from accreditation.models import Assessment, AuditEvent, User
 from accreditation.permissions import Action, require
 

@@ -19,7 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import ConflictError, DomainError
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import ConflictError, DomainError
+from accreditation.core.text import unstorable_text
 from accreditation.models import (
     Assessment,
     Cycle,
@@ -30,12 +32,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.selectors.visibility import assessment_scope, assessments_visible_to
-from accreditation.services.audit import audit_record
-from accreditation.services.common import (
-    lock_assessment,
-    refuse_unless_editable,
-    unstorable_text,
-)
+from accreditation.services.common import lock_assessment, refuse_unless_editable
 from accreditation.services.reviews import assessment_return as assessment_return
 from standards.models import Item
 

@@ -17,7 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError
 from accreditation.models import (
     CertificateBatch,
     CertificateRecord,
@@ -26,7 +27,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from accreditation.services.certificates import certificate_issue
 
 BStatus = CertificateBatch.Status

@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.errors import DomainError
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError
 from accreditation.models import CertificateRecord, Recognition, User
 from accreditation.pdf import CertificateData, certificate_code, render_certificate
 from accreditation.permissions import Action, require
 from accreditation.selectors.certificates import certificate_secret, live_fields
-from accreditation.services.audit import audit_record
 from accreditation.services.pdf import configured_font
 from accreditation.services.recognitions import certificate_record_issue
 

@@ -3,10 +3,9 @@ editability check."""
 
 from __future__ import annotations
 
-from django.db import models
 from django.utils.translation import gettext as _
 
-from accreditation.errors import InvalidTransition, NotEditable
+from accreditation.core.errors import InvalidTransition, NotEditable
 from accreditation.models import ALLOWED_TRANSITIONS, Assessment
 
 
@@ -40,33 +39,3 @@ def refuse_unless_editable(assessment: Assessment) -> None:
             % {"status": assessment.status},
             details={"status": assessment.status},
         )
-
-
-#: Refused in free text: PostgreSQL cannot store it, and no one types it.
-NUL = "\x00"
-
-
-def unstorable_text(**fields: str) -> dict[str, str]:
-    """Errors by field for texts holding a character the database cannot store (NUL),
-    as Django's form fields refuse it. Empty when all can be stored."""
-    return {
-        name: _("The text contains a character that cannot be stored.")
-        for name, value in fields.items()
-        if NUL in (value or "")
-    }
-
-
-def text_errors(model: type[models.Model], **fields: str) -> dict[str, str]:
-    """Errors by field for texts ``model`` cannot store: holding NUL (see
-    :func:`unstorable_text`) or longer than the field allows (SQLite would store them;
-    PostgreSQL refuses the whole statement). Empty when all can be stored."""
-    errors = unstorable_text(**fields)
-    for name, value in fields.items():
-        field = model._meta.get_field(name)
-        limit = field.max_length if isinstance(field, models.Field) else None
-        if limit is not None and len(value or "") > limit:
-            errors[name] = _("At most %(limit)d characters (this has %(length)d).") % {
-                "limit": limit,
-                "length": len(value),
-            }
-    return errors

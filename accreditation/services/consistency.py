@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError, IncompleteError, Problem
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError, IncompleteError, Problem
 from accreditation.models import (
     ConsistencyCheck,
     ConsistencySample,
@@ -25,7 +26,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from standards.models import RuleSet
 from standards.scoring import VALID_GRADES, Facts, agreement, evaluate
 from standards.selectors import edition_spec, rule_spec

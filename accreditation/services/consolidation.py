@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError, IncompleteError, NotEditable, Problem
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError, IncompleteError, NotEditable, Problem
 from accreditation.models import (
     Assessment,
     ConsolidatedGrade,
@@ -24,7 +25,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from accreditation.services.common import check_transition, lock_assessment
 from workflows import driver
 

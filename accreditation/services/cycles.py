@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.errors import InvalidTransition, NotEditable
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import InvalidTransition, NotEditable
 from accreditation.models import (
     Assessment,
     Cycle,
@@ -19,7 +20,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from standards.models import Edition, PublicationStatus, RuleSet
 
 LEVEL_FIELDS = {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
+from accreditation.core.audit import audit_record
 from accreditation.models import (
     STAGE_STATUSES,
     Assessment,
@@ -21,7 +22,6 @@ from accreditation.models import (
     Stage,
     User,
 )
-from accreditation.services.audit import audit_record
 from accreditation.services.notifications import email_on_commit
 
 Status = Assessment.Status

@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, Consolidation, Decision, User
 from accreditation.permissions import Action, require
 from accreditation.selectors.reviews import latest_result
 from accreditation.selectors.scoring import cycle_standard_for
-from accreditation.services.audit import audit_record
 from accreditation.services.common import check_transition, lock_assessment
 from workflows import driver
 

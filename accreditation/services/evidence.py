@@ -19,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.errors import EvidenceRejected
-from accreditation.files import EXTENSIONS, detect_file_type, sanitise_filename
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import EvidenceRejected
+from accreditation.core.files import EXTENSIONS, detect_file_type, sanitise_filename
 from accreditation.models import Assessment, Evidence, EvidenceAttachment, ItemGrade, User
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from accreditation.services.common import lock_assessment, refuse_unless_editable
 
 _CHUNK = 64 * 1024

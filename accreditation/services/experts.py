@@ -12,7 +12,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import ConflictError, IncompleteError, NotEditable, Problem, WrongStep
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import (
+    ConflictError,
+    IncompleteError,
+    NotEditable,
+    Problem,
+    WrongStep,
+)
+from accreditation.core.text import unstorable_text
 from accreditation.models import (
     Assessment,
     EvidenceAttachment,
@@ -25,8 +33,7 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
-from accreditation.services.common import lock_assessment, unstorable_text
+from accreditation.services.common import lock_assessment
 from workflows import driver
 
 Status = Assessment.Status

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError, InvalidTransition
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError, InvalidTransition
 from accreditation.models import (
     OBJECTION_TRANSITIONS,
     Assessment,
@@ -26,7 +27,6 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.selectors.reviews import latest_decision
-from accreditation.services.audit import audit_record
 from accreditation.services.common import check_transition, lock_assessment
 from accreditation.services.consolidation import consolidation_reopen
 from workflows import driver

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.errors import ConflictOfInterest, WrongStep
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import ConflictOfInterest, WrongStep
 from accreditation.models import Assessment, ConflictRule, ExpertAssignment, User
 from accreditation.permissions import Action, require
 from accreditation.selectors.people import conflict_rules_for
-from accreditation.services.audit import audit_record
 from accreditation.services.common import lock_assessment
 from accreditation.services.notifications import email_on_commit
 from workflows import driver

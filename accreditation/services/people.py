@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accreditation.core.audit import audit_record
+from accreditation.core.text import text_errors
 from accreditation.models import ExpertProfile, Institution, Region, User
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
-from accreditation.services.common import text_errors
 
 Role = User.Role
 

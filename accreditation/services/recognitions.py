@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accreditation.conf import setting
-from accreditation.errors import DomainError, InvalidTransition
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError, InvalidTransition
 from accreditation.models import (
     RECOGNITION_TRANSITIONS,
     Assessment,
@@ -24,7 +25,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from accreditation.services.common import check_transition, lock_assessment
 from standards.scoring.types import LEVEL_RANK
 

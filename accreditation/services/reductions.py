@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.errors import InvalidTransition
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import InvalidTransition
 from accreditation.models import (
     ConsistencyCheck,
     LookBack,
@@ -22,7 +23,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
 from accreditation.services.recognitions import lock_recognitions, recognition_change
 
 MAX_TEXT_CHARS = 4000

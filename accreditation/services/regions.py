@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accreditation.core.audit import audit_record
+from accreditation.core.text import text_errors
 from accreditation.models import Region, User
 from accreditation.models.regions import PARENT_LEVEL
 from accreditation.permissions import Action, require
-from accreditation.services.audit import audit_record
-from accreditation.services.common import text_errors
 
 
 def region_create(

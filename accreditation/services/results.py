@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError, NotEditable
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError, NotEditable
 from accreditation.models import (
     Assessment,
     AssessmentResult,
@@ -18,7 +19,6 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.selectors.scoring import ScoringInputs, cycle_standard_for, provisional_result
-from accreditation.services.audit import audit_record
 from accreditation.services.common import lock_assessment
 from standards.scoring import Facts, agreement, auto_not_applicable
 from standards.selectors import edition_spec, rule_spec

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import WrongStep
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import WrongStep
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -29,7 +30,6 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, may, require
-from accreditation.services.audit import audit_record
 from accreditation.services.common import check_transition, lock_assessment
 from accreditation.services.notifications import email_on_commit
 from workflows import driver

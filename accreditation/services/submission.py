@@ -12,7 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError, IncompleteError, InvalidTransition, Problem
+from accreditation.core.audit import audit_record
+from accreditation.core.errors import DomainError, IncompleteError, InvalidTransition, Problem
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -29,7 +30,6 @@ from accreditation.selectors.scoring import (
     provisional_result,
     today,
 )
-from accreditation.services.audit import audit_record
 from accreditation.services.common import check_transition, lock_assessment
 from standards.scoring import auto_not_applicable
 from workflows import driver

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from accreditation.core.audit import audit_record
 from accreditation.models import User
-from accreditation.services.audit import audit_record
 
 
 def api_token_issue(*, user: User) -> Token:

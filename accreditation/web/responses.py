@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 
 
 def json_error(code: str, message: str, status: int, **extra: Any) -> JsonResponse:

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from accreditation.files import zip_expansion_problem
+from accreditation.core.files import zip_expansion_problem
 from standards.importers.errors import CatalogueFileError, Checker, Path
 from standards.importers.fields import INVALID, show
 from standards.importers.types import EDITION_FORMAT, GRADES

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accreditation.core.audit import audit_record
 from accreditation.models import User
-from accreditation.services.audit import audit_record
 from standards.models import PUBLICATION_TRANSITIONS, Edition, PublicationStatus, RuleSet
 
 STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(PublicationStatus.values)}

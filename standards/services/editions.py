@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accreditation.core.audit import audit_record
 from accreditation.models import User
-from accreditation.services.audit import audit_record
 from standards.importers.edition import edition_from_document
 from standards.importers.errors import Checker, MappingLocator
 from standards.importers.fields import EDITION_CODE

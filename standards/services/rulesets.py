@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accreditation.core.audit import audit_record
 from accreditation.models import User
-from accreditation.services.audit import audit_record
 from standards.importers.types import RuleSetData, RuleSetFileData
 from standards.models import Edition, Item, PublicationStatus, RuleSet
 from standards.selectors import rule_set_data

@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
-from accreditation import audit_chain
+from accreditation.core import audit_chain
+from accreditation.core.audit import audit_record
 from accreditation.models import AuditEvent, Region
 from accreditation.selectors.audit import audit_chain_rows
-from accreditation.services.audit import audit_record
 from tests.factories import ProvinceFactory
 
 TABLE = AuditEvent._meta.db_table

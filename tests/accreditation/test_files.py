@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from accreditation.files import detect_file_type, sanitise_filename
+from accreditation.core.files import detect_file_type, sanitise_filename
 from tests import files
 
 

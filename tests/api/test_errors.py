@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 
 from accreditation.api.exceptions import exception_handler, flatten_fields
-from accreditation.errors import ConflictError, DomainError, InvalidTransition, NotEditable
+from accreditation.core.errors import ConflictError, DomainError, InvalidTransition, NotEditable
 from accreditation.models import ItemGrade, Region
 from tests import files
 from tests.accreditation.helpers import grade_all

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from accreditation.core.audit import audit_record
 from accreditation.models import (
     Assessment,
     AssessmentReturn,
@@ -24,7 +25,6 @@ from accreditation.models import (
     ItemGrade,
     Region,
 )
-from accreditation.services.audit import audit_record
 from standards.models import Chapter, Criterion, Edition, Item, Section
 from tests.factories import (
     CountyFactory,

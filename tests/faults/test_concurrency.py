@@ -16,7 +16,7 @@ import pytest
 from django.db import connection, connections
 from viewflow.workflow.models import Task
 
-from accreditation.errors import ConflictError, DomainError, InvalidTransition, NotEditable
+from accreditation.core.errors import ConflictError, DomainError, InvalidTransition, NotEditable
 from accreditation.models import (
     Assessment,
     AssessmentSnapshot,

@@ -20,7 +20,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 import accreditation.services
-from accreditation.services.audit import audit_record
+from accreditation.core.audit import audit_record
 from tests.faults.injection import (
     InjectedFault,
     db_state,

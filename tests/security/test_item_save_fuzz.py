@@ -14,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accreditation.errors import ConflictError
+from accreditation.core.errors import ConflictError
 from accreditation.models import AuditEvent, ItemGrade
 from accreditation.services.assessments import item_grade_save
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import DomainError, InvalidTransition
+from accreditation.core.errors import DomainError, InvalidTransition
 from accreditation.models import CertificateRecord, LookBack, Recognition, ReductionEntry
 from accreditation.services.consistency import (
     consistency_check_complete,

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accreditation.errors import ConflictError, IncompleteError, NotEditable, WrongStep
+from accreditation.core.errors import ConflictError, IncompleteError, NotEditable, WrongStep
 from accreditation.models import AssessmentResult, ExpertItemGrade
 from accreditation.selectors.reviews import consolidation_rows, expert_grades_for
 from accreditation.services.consolidation import (
@@ -228,7 +228,7 @@ def test_only_the_lead_consolidates(world, experts, panel_of_three):
 
 
 def test_the_institution_cannot_resubmit_during_review(world, experts, panel_of_three):
-    from accreditation.errors import InvalidTransition
+    from accreditation.core.errors import InvalidTransition
 
     with pytest.raises(InvalidTransition):
         assessment_submit(actor=world.staff_a, assessment=panel_of_three)

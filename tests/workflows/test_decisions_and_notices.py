@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from viewflow.workflow.status import PROCESS
 
-from accreditation.errors import DomainError, InvalidTransition
+from accreditation.core.errors import DomainError, InvalidTransition
 from accreditation.models import (
     AuditEvent,
     Consolidation,

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import ConflictOfInterest, WrongStep
+from accreditation.core.errors import ConflictOfInterest, WrongStep
 from accreditation.models import (
     AuditEvent,
     ConflictPolicy,

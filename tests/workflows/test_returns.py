@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from accreditation.errors import WrongStep
+from accreditation.core.errors import WrongStep
 from accreditation.models import AssessmentReturn, AuditEvent, ExpertReview, ReviewRound
 from accreditation.selectors.reviews import review_history
 from accreditation.services.assessments import item_grade_save
@@ -136,7 +136,7 @@ def test_a_county_reviewer_cannot_return_at_the_expert_stage(world, experts):
 
 
 def test_resubmit_is_refused_unless_returned(world):
-    from accreditation.errors import InvalidTransition
+    from accreditation.core.errors import InvalidTransition
 
     submitted(world.assessment_a, world.staff_a)
     with pytest.raises(InvalidTransition):

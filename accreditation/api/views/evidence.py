@@ -19,7 +19,7 @@ from accreditation.api.serializers.assessments import (
     EvidenceUploadSerializer,
 )
 from accreditation.api.views.base import AssessmentScoped, validated
-from accreditation.files import CONTENT_TYPES
+from accreditation.core.files import CONTENT_TYPES
 from accreditation.models import EvidenceAttachment
 from accreditation.selectors import attachments_visible_to
 from accreditation.services.evidence import evidence_attach, evidence_detach, evidence_upload

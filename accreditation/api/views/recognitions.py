@@ -29,7 +29,7 @@ from accreditation.api.serializers.notices import (
 )
 from accreditation.api.views.base import validated
 from accreditation.conf import setting
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import (
     CertificateBatch,
     CertificateRecord,

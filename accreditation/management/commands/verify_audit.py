@@ -6,7 +6,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accreditation.audit_chain import verify_chain
+from accreditation.core.audit_chain import verify_chain
 from accreditation.selectors.audit import audit_chain_rows
 
 ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")

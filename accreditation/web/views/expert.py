@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accreditation.errors import ConflictError, DomainError, IncompleteError
+from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import Assessment, ExpertAssignment, User
 from accreditation.selectors.reviews import consolidation_rows, expert_grades_for
 from accreditation.selectors.workspace import assessment_workspace

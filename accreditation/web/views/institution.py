@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.errors import ConflictError, DomainError, IncompleteError
+from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import (
     Assessment,
     Cycle,

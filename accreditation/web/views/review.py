@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, User
 from accreditation.selectors.reviews import review_history
 from accreditation.selectors.visibility import assessments_visible_to

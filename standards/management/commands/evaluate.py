@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from standards.evaluation import what_if_evaluation
 from standards.models import Edition
 

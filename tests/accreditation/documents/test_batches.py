@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import CertificateBatch, CertificateRecord, Recognition
 from accreditation.selectors.certificates import (
     certificate_batch_progress,

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import AuditEvent, CertificateRecord, Institution, Recognition
 from accreditation.pdf.verification import ALPHABET
 from accreditation.selectors.certificates import certificate_lookup

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import InvalidTransition, NotEditable
+from accreditation.core.errors import InvalidTransition, NotEditable
 from accreditation.models import AuditEvent, Cycle, Institution, InstitutionFacts, Region, User
 from accreditation.services.cycles import (
     cycle_close,

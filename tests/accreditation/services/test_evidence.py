@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import EvidenceRejected, NotEditable
+from accreditation.core.errors import EvidenceRejected, NotEditable
 from accreditation.models import Assessment, AuditEvent, Evidence, EvidenceAttachment
 from accreditation.services.evidence import evidence_attach, evidence_detach, evidence_upload
 from tests import files

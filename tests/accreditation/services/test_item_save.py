@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import ConflictError, NotEditable
+from accreditation.core.errors import ConflictError, NotEditable
 from accreditation.models import Assessment, AuditEvent, ItemGrade
 from accreditation.services.assessments import KEEP, item_grade_save
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import ConflictError, DomainError, NotEditable
+from accreditation.core.errors import ConflictError, DomainError, NotEditable
 from accreditation.models import Assessment, AuditEvent, Cycle, ItemGrade
 from accreditation.services.assessments import assessment_open, assessment_target_level_set
 from tests.factories import (

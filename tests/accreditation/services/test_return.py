@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accreditation.errors import InvalidTransition
+from accreditation.core.errors import InvalidTransition
 from accreditation.models import Assessment, AssessmentReturn, AuditEvent
 from accreditation.selectors import assessment_checklist
 from accreditation.services.assessments import assessment_return

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accreditation.errors import DomainError, IncompleteError, InvalidTransition, NotEditable
+from accreditation.core.errors import DomainError, IncompleteError, InvalidTransition, NotEditable
 from accreditation.models import Assessment, AssessmentSnapshot, AuditEvent, Cycle, ItemGrade
 from accreditation.services.assessments import assessment_return, item_grade_save
 from accreditation.services.evidence import evidence_upload

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import ConsistencyCheck, Cycle, RecognitionAction, Region
 from accreditation.permissions import Action, may
 from accreditation.selectors.visibility import checks_visible_to

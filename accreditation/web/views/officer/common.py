@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accreditation.errors import ConflictOfInterest, DomainError
+from accreditation.core.errors import ConflictOfInterest, DomainError
 from accreditation.models import ConflictRule, User
 from accreditation.web.access import SignedInRequest, role_required
 

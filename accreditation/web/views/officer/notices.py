@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import Cycle, Decision, PublicNotice, Region
 from accreditation.selectors.officer import officer_steps
 from accreditation.selectors.visibility import (

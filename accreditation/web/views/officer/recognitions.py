@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import CertificateRecord, Recognition, Region
 from accreditation.permissions import Action, may
 from accreditation.selectors.visibility import lookbacks_visible_to, recognitions_visible_to

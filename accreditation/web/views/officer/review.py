@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accreditation.errors import DomainError
+from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, AssessmentResult
 from accreditation.permissions import Action, require
 from accreditation.selectors.officer import decisions_pending, officer_steps

@@ -1,0 +1,172 @@
+"""The audit log: the ``AuditEvent`` model (app ``accreditation``, table
+``accreditation_auditevent``) and its one writer, :func:`audit_record`.
+
+Every row is appended to a hash chain (``accreditation.core.audit_chain``) in one INSERT
+statement: the database hands out the id and the previous row's hash and computes the
+new hash, so the chain costs no extra query on the services' hot paths. Appends are
+serialised: on PostgreSQL by a transaction-level advisory lock taken inside the INSERT
+(held until commit, so a concurrent writer waits and then links to this row); on
+SQLite by the database's single writer (transactions begin IMMEDIATE).
+
+The ``assessment`` column points at ``accreditation.Assessment`` by name only: this
+module imports nothing of the domain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connections, models, router
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accreditation.core import audit_chain
+
+
+class AuditEvent(models.Model):
+    """One recorded change: who did what to which object, with before and after values.
+
+    Rows are only ever inserted, through :func:`audit_record`.
+    Each row is chained to the one before it by ``prev_hash`` and ``hash`` (see
+    ``accreditation.core.audit_chain``); ``manage.py verify_audit`` checks the chain.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        help_text=_("Empty for changes made by the system or a command-line operator."),
+    )
+    action = models.CharField(_("action"), max_length=80)
+    target_type = models.CharField(_("target type"), max_length=80)
+    target_id = models.CharField(_("target id"), max_length=64)
+    target_label = models.CharField(_("target"), max_length=300, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    assessment = models.ForeignKey(
+        "accreditation.Assessment",
+        verbose_name=_("assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        db_index=False,  # covered by the audit_assessment index
+        help_text=_("Set for every change to an assessment or anything inside it."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    prev_hash = models.CharField(
+        _("previous row's hash"), max_length=64, blank=True, editable=False
+    )
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            models.Index(fields=["actor", "-id"], name="audit_actor"),
+            models.Index(fields=["assessment", "-id"], name="audit_assessment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+def _assessment_model() -> type[models.Model]:
+    """The model of the ``assessment`` column (resolved by the app registry)."""
+    return AuditEvent._meta.get_field("assessment").related_model
+
+
+# Every field the INSERT writes besides id and the hashes.
+_FIELDS = tuple(
+    field
+    for field in AuditEvent._meta.concrete_fields
+    if field.attname not in {"id", "prev_hash", "hash"}
+)
+
+# The chain's next id and previous hash, as the one-row CTE "c" of the INSERT. On
+# PostgreSQL the function takes the advisory lock first (see migration 0004).
+_NEXT = {
+    "postgresql": "SELECT next_id, prev_hash FROM accreditation_audit_chain_next()",
+    "sqlite": (
+        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0) + 1"
+        " AS next_id, COALESCE((SELECT hash FROM {table} ORDER BY id DESC LIMIT 1), '')"
+        " AS prev_hash"
+    ),
+}
+# hash = sha256_hex(prev_hash || "\n" || id || "\n" || content), as audit_chain.chain_hash.
+_HASH = {
+    "postgresql": (
+        "encode(sha256(convert_to(c.prev_hash || chr(10) || c.next_id::text || chr(10) || %s,"
+        " 'UTF8')), 'hex')"
+    ),
+    # SHA256 is registered on every SQLite connection by Django.
+    "sqlite": "SHA256(c.prev_hash || char(10) || c.next_id || char(10) || %s)",
+}
+
+
+def _append_sql(vendor: str) -> str:
+    if vendor not in _NEXT:
+        raise NotImplementedError(f"The audit chain does not support {vendor}.")
+    table = AuditEvent._meta.db_table
+    columns = ", ".join(field.column for field in _FIELDS)
+    placeholders = ", ".join("%s" for field in _FIELDS)
+    return (
+        f"WITH c AS ({_NEXT[vendor].format(table=table)}) "
+        f"INSERT INTO {table} (id, {columns}, prev_hash, hash) "
+        f"VALUES ((SELECT next_id FROM c), {placeholders}, (SELECT prev_hash FROM c), "
+        f"(SELECT {_HASH[vendor]} FROM c)) "
+        "RETURNING id, prev_hash, hash"
+    )
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    assessment: models.Model | None = None,
+) -> AuditEvent:
+    """Insert one audit row for ``target``, chained to the previous row. Call it inside
+    the service's transaction so the row commits or rolls back with the change it
+    records. ``before``/``after`` must be JSON-serialisable. Pass ``assessment`` for
+    every change to an assessment or anything inside it (defaults to ``target`` when that
+    is an assessment), so the assessment's history is one indexed query. One query."""
+    if assessment is None and isinstance(target, _assessment_model()):
+        assessment = target
+    event = AuditEvent(
+        assessment=assessment,
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        before=before,
+        after=after,
+        note=note,
+        created_at=timezone.now(),
+    )
+    content = audit_chain.canonical_content(
+        **{name: getattr(event, name) for name in audit_chain.CONTENT_FIELDS}
+    )
+    alias = router.db_for_write(AuditEvent)
+    connection = connections[alias]
+    params = [
+        field.get_db_prep_save(getattr(event, field.attname), connection) for field in _FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql(connection.vendor), [*params, content])
+        event.id, event.prev_hash, event.hash = cursor.fetchone()
+    event._state.adding = False
+    event._state.db = alias
+    return event
