@@ -78,7 +78,7 @@ def _active(user: Any) -> bool:
 def region_covers(user: User, path: str) -> bool:
     """True when the user's region is ``path`` or above it. A user without a region
     covers everything only when an officer (the national level)."""
-    if user.region_id is None:
+    if user.region is None:
         return user.role == Role.OFFICER
     return path.startswith(user.region.path)
 
@@ -157,7 +157,7 @@ def officer_at_or_above(user: User, level: str, path: str) -> bool:
     """An officer whose region covers ``path`` and is at ``level`` or higher up."""
     if user.role != Role.OFFICER or not region_covers(user, path):
         return False
-    own_level = user.region.level if user.region_id is not None else None
+    own_level = user.region.level if user.region is not None else None
     return LEVEL_RANK[own_level] <= LEVEL_RANK[level]
 
 
@@ -203,7 +203,7 @@ def _cycle_manage(user: User, obj: Cycle | Region) -> bool:
     if user.role != Role.OFFICER:
         return False
     province = obj.province if isinstance(obj, Cycle) else obj
-    if user.region_id is None:
+    if user.region is None:
         return True
     return user.region.level == Region.Level.PROVINCE and user.region_id == province.pk
 

@@ -44,7 +44,7 @@ def _active(user: Any) -> bool:
 def _region_prefix(user: User) -> str | None:
     """The region path a county reviewer or officer sees below; "" for everywhere;
     None for nothing."""
-    if user.region_id is not None:
+    if user.region is not None:
         return user.region.path
     return "" if user.role == Role.OFFICER else None
 
