@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -300,7 +301,7 @@ def edition_retire(*, actor: User | None, edition: Edition) -> Edition:
 
 
 @transaction.atomic
-def edition_clone(*, actor: User | None, edition: Edition, new_code: str) -> Edition:
+def edition_clone(*, actor: AbstractBaseUser | None, edition: Edition, new_code: str) -> Edition:
     """A draft copy of ``edition`` (any status) under ``new_code``: header, chapters,
     sections, items and criteria; ``cloned_from`` points at the original. Rule sets
     are not copied. Raises ``ValidationError`` when ``new_code`` is malformed or taken."""
