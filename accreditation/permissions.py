@@ -3,15 +3,18 @@
 :func:`may` answers "may this user do this action on this object"; :func:`require`
 raises :class:`~django.core.exceptions.PermissionDenied` instead of answering False.
 Services call :func:`require` first; views, the API and the workflow call :func:`may`
-to decide what to show. The visibility selectors (``selectors.visibility``) apply the
-same scope rules as querysets, and tests check that the two agree.
+to decide what to show. Who reaches which region, institution and assessment is one
+rule, ``accreditation.scope.user_scope``: the checks here use it as a predicate, the
+visibility selectors (``selectors.visibility``) as a query filter, and tests check
+that the two agree.
 
 Permissions answer *who*; whether the object's state allows the action (an assessment
 under review is not editable) is the service's business.
 
-Scopes: institution staff act on their own institution; county reviewers on their
-county and below; officers on their region and below (everywhere when they have no
-region); experts on the assessments they are assigned to; administrators see all.
+Scopes (``accreditation.scope``): institution staff act on their own institution;
+county reviewers on their county and below; officers on their region and below
+(everywhere when they have no region); experts on the assessments they are assigned
+to; administrators see all.
 
 Review steps: county reviewers (and officers above them) handle the county stage;
 the panel, the decision and the public notice belong to officers at the level that
@@ -37,6 +40,7 @@ from accreditation.models import (
     Region,
     User,
 )
+from accreditation.scope import user_scope
 from standards.models import PublicationStatus
 
 Role = User.Role
@@ -75,40 +79,17 @@ def _active(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def region_covers(user: User, path: str) -> bool:
-    """True when the user's region is ``path`` or above it. A user without a region
-    covers everything only when an officer (the national level)."""
-    if user.region is None:
-        return user.role == Role.OFFICER
-    return path.startswith(user.region.path)
-
-
-def _institution_in_scope(user: User, institution: Institution) -> bool:
-    role = user.role
-    if role == Role.ADMINISTRATOR:
-        return True
-    if role == Role.INSTITUTION_STAFF:
-        return user.institution_id is not None and user.institution_id == institution.pk
-    if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
-        return region_covers(user, institution.region.path)
-    return False
-
-
 def _institution_visible(user: User, institution: Institution) -> bool:
-    if user.role == Role.EXPERT:
-        return ExpertAssignment.objects.filter(
-            expert=user, assessment__institution=institution
-        ).exists()
-    return _institution_in_scope(user, institution)
+    return user_scope(user).reaches_institution(institution)
 
 
 def _assessment_visible(user: User, assessment: Assessment) -> bool:
-    if user.role == Role.EXPERT:
-        return ExpertAssignment.objects.filter(assessment=assessment, expert=user).exists()
-    if user.role == Role.INSTITUTION_STAFF:
-        # No query: the hot path (item save) relies on this.
-        return user.institution_id is not None and user.institution_id == assessment.institution_id
-    return _institution_in_scope(user, assessment.institution)
+    return user_scope(user).reaches_assessment(assessment)
+
+
+def _regional(user: User, path: str) -> bool:
+    """A county reviewer or an officer whose scope covers ``path``."""
+    return user.role in (Role.COUNTY_REVIEWER, Role.OFFICER) and user_scope(user).covers_path(path)
 
 
 def _own_institution_staff(user: User, obj: Institution | Assessment) -> bool:
@@ -123,9 +104,7 @@ def _facts_record(user: User, institution: Institution) -> bool:
 
 
 def _county_review(user: User, assessment: Assessment) -> bool:
-    if user.role not in (Role.COUNTY_REVIEWER, Role.OFFICER):
-        return False
-    return region_covers(user, assessment.institution.region.path)
+    return _regional(user, assessment.institution.region.path)
 
 
 def _panel_lead(user: User, assessment: Assessment) -> bool:
@@ -155,7 +134,7 @@ LEVEL_RANK: dict[str | None, int] = {
 
 def officer_at_or_above(user: User, level: str, path: str) -> bool:
     """An officer whose region covers ``path`` and is at ``level`` or higher up."""
-    if user.role != Role.OFFICER or not region_covers(user, path):
+    if user.role != Role.OFFICER or not user_scope(user).covers_path(path):
         return False
     own_level = user.region.level if user.region is not None else None
     return LEVEL_RANK[own_level] <= LEVEL_RANK[level]
@@ -169,10 +148,7 @@ def _review_officer(user: User, assessment: Assessment) -> bool:
 
 
 def _expert_grade(user: User, assessment: Assessment) -> bool:
-    return (
-        user.role == Role.EXPERT
-        and ExpertAssignment.objects.filter(assessment=assessment, expert=user).exists()
-    )
+    return user.role == Role.EXPERT and user_scope(user).reaches_assessment(assessment)
 
 
 def _result_compute(user: User, assessment: Assessment) -> bool:
@@ -180,7 +156,7 @@ def _result_compute(user: User, assessment: Assessment) -> bool:
 
 
 def _notice_manage(user: User, region: Region) -> bool:
-    return user.role == Role.OFFICER and region_covers(user, region.path)
+    return user.role == Role.OFFICER and user_scope(user).covers_path(region.path)
 
 
 def _recognition_review(user: User, recognition: Recognition) -> bool:
@@ -220,11 +196,7 @@ def _catalogue_view(user: User, obj: Any = None) -> bool:
 
 
 def _dashboard_view(user: User, region: Region) -> bool:
-    if user.role == Role.ADMINISTRATOR:
-        return True
-    if user.role not in (Role.COUNTY_REVIEWER, Role.OFFICER):
-        return False
-    return region_covers(user, region.path)
+    return user.role == Role.ADMINISTRATOR or _regional(user, region.path)
 
 
 def _region_report(user: User, region: Region | None) -> bool:

@@ -1,6 +1,7 @@
 """What each user may see of the review processes: their task inbox and the
 processes in their scope. viewflow filters nothing by itself; these apply the scope
-rules of ``accreditation.permissions`` as query filters, in a constant number of
+rule (``accreditation.scope``) that ``accreditation.permissions`` checks as query
+filters, in a constant number of
 queries whatever the number of rows."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from viewflow.workflow.models import Task
 
 from accreditation.models import Cycle, User
+from accreditation.scope import user_scope
 from accreditation.selectors.visibility import assessments_visible_to
 from workflows.driver import OPEN_STATUSES, nodes
 from workflows.models import AssessmentProcess
@@ -47,9 +49,7 @@ def _active(user: Any) -> bool:
 
 def _scope(user: User) -> Q | None:
     """Tasks of assessments in the user's region (None: nothing)."""
-    if user.region is not None:
-        return Q(**{f"{_A}institution__region__path__startswith": user.region.path})
-    return Q() if user.role == Role.OFFICER else None
+    return user_scope(user).path_q(f"{_A}institution__region__path")
 
 
 def _officer_level(user: User) -> Q:

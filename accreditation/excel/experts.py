@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accreditation.excel import reading as r
-from accreditation.excel.writing import add_table, new_workbook, workbook_bytes
+from accreditation.excel.writing import import_workbook
 
 SHEET = "专家库"
 _username_validator = UnicodeUsernameValidator()
@@ -106,11 +106,9 @@ def parse(source: r.Source, *, max_rows: int, max_bytes: int) -> ExpertSheet:
 def write(rows: Iterable[ExpertRow] = ()) -> bytes:
     """A workbook in the import format: the headers, then ``rows`` (none: a blank
     template), and a sheet 说明 describing each column."""
-    workbook = new_workbook()
-    add_table(
-        workbook,
+    return import_workbook(
         SHEET,
-        [c.header for c in COLUMNS],
+        COLUMNS,
         (
             [
                 row.username,
@@ -124,12 +122,5 @@ def write(rows: Iterable[ExpertRow] = ()) -> bytes:
             for row in rows
         ),
         widths=[16, 12, 28, 18, 16, 40, 26],
+        header_width=26,
     )
-    add_table(
-        workbook,
-        "说明",
-        ["列标题", "必填", "说明"],
-        [(c.header, "是" if c.required else "", c.note) for c in COLUMNS],
-        widths=[26, 8, 60],
-    )
-    return workbook_bytes(workbook)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from accreditation.excel import reading as r
-from accreditation.excel.writing import add_table, new_workbook, workbook_bytes
+from accreditation.excel.writing import import_workbook
 
 SHEET = "机构名单"
 
@@ -169,22 +169,13 @@ def parse(source: r.Source, *, max_rows: int, max_bytes: int) -> InstitutionShee
 def write(rows: Iterable[InstitutionRow] = ()) -> bytes:
     """A workbook in the import format: the headers, then ``rows`` (none: a blank
     template), and a sheet 说明 describing each column."""
-    workbook = new_workbook()
-    add_table(
-        workbook,
+    return import_workbook(
         SHEET,
-        [c.header for c in COLUMNS],
+        COLUMNS,
         (_cells(row) for row in rows),
         widths=[30, 16, 28, 10, 14, 30, 10, 16, 24, 14, 12, 8, 10, 12],
+        header_width=20,
     )
-    add_table(
-        workbook,
-        "说明",
-        ["列标题", "必填", "说明"],
-        [(c.header, "是" if c.required else "", c.note) for c in COLUMNS],
-        widths=[20, 8, 60],
-    )
-    return workbook_bytes(workbook)
 
 
 def _cells(row: InstitutionRow) -> list[object]:

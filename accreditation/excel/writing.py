@@ -81,6 +81,29 @@ def add_table(
     return sheet
 
 
+def import_workbook(
+    sheet: str,
+    columns: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Sequence[int],
+    header_width: int,
+) -> bytes:
+    """A workbook in an import format: sheet ``sheet`` with the ``columns``' headers,
+    then ``rows`` (none: a blank template), and a sheet 说明 describing each column
+    (its header, whether required, its note; ``reading.Column``)."""
+    workbook = new_workbook()
+    add_table(workbook, sheet, [c.header for c in columns], rows, widths=widths)
+    add_table(
+        workbook,
+        "说明",
+        ["列标题", "必填", "说明"],
+        [(c.header, "是" if c.required else "", c.note) for c in columns],
+        widths=[header_width, 8, 60],
+    )
+    return workbook_bytes(workbook)
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)

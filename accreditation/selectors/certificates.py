@@ -24,9 +24,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accreditation.models import CertificateBatch, CertificateRecord, Recognition, User
+from accreditation.models import CertificateBatch, CertificateRecord, Recognition
 from accreditation.pdf.data import CertificateFields
 from accreditation.pdf.verification import ALPHABET, normalise_code, verify_code
+from accreditation.selectors.visibility import in_officer_region
 
 VALID = "valid"
 EXPIRED = "expired"
@@ -232,15 +233,7 @@ def certificate_batches_visible_to(user: Any) -> QuerySet[CertificateBatch]:
     """Batches whose issuing region the user covers: officers of that region or above,
     and administrators. Newest first."""
     qs = CertificateBatch.objects.select_related("notice", "region").order_by("-id")
-    if not (user is not None and getattr(user, "is_authenticated", False) and user.is_active):
-        return qs.none()
-    if user.role == User.Role.ADMINISTRATOR:
-        return qs
-    if user.role != User.Role.OFFICER:
-        return qs.none()
-    if user.region_id is None:
-        return qs
-    return qs.filter(region__path__startswith=user.region.path)
+    return in_officer_region(user, qs, "region__path")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
+from accreditation.scope import user_scope
 from accreditation.selectors.visibility import assessments_visible_to
 from workflows.selectors import InboxRow, task_inbox
 
@@ -188,10 +189,9 @@ def officer_region_or_none(*, viewer: User, region_id: int | None) -> Region | N
     lies below it, else the officer's own region (None for national officers). Raises
     ``Region.DoesNotExist`` for an id outside the officer's region."""
     if region_id is None:
-        return viewer.region
-    regions = Region.objects.all()
-    if viewer.region is not None:
-        regions = regions.filter(path__startswith=viewer.region.path)
+        return viewer.region if viewer.region_id else None
+    in_scope = user_scope(viewer).path_q("path")
+    regions = Region.objects.none() if in_scope is None else Region.objects.filter(in_scope)
     return regions.get(pk=region_id)
 
 

@@ -1,4 +1,5 @@
-"""Querysets of what a user may see: the scope rules of ``permissions`` as filters.
+"""Querysets of what a user may see: the scope rule (``accreditation.scope``) that
+``permissions`` checks, as filters.
 
 Each returns an empty queryset for anonymous or inactive users and users without a
 role (deny by default). Use them for every list and for fetching one object by id, so
@@ -27,6 +28,7 @@ from accreditation.models import (
     Region,
     User,
 )
+from accreditation.scope import user_scope
 from standards.models import Edition, PublicationStatus, RuleSet
 
 Role = User.Role
@@ -41,59 +43,27 @@ def _active(user: Any) -> bool:
     )
 
 
-def _region_prefix(user: User) -> str | None:
-    """The region path a county reviewer or officer sees below; "" for everywhere;
-    None for nothing."""
-    if user.region is not None:
-        return user.region.path
-    return "" if user.role == Role.OFFICER else None
+def _filtered(qs: QuerySet, q: Q | None) -> QuerySet:
+    return qs.none() if q is None else qs.filter(q)
 
 
 def institutions_visible_to(user: Any) -> QuerySet[Institution]:
-    qs = Institution.objects.all()
-    if not _active(user):
-        return qs.none()
-    role = user.role
-    if role == Role.ADMINISTRATOR:
-        return qs
-    if role == Role.INSTITUTION_STAFF:
-        return qs.filter(pk=user.institution_id) if user.institution_id else qs.none()
-    if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
-        prefix = _region_prefix(user)
-        if prefix is None:
-            return qs.none()
-        return qs.filter(region__path__startswith=prefix) if prefix else qs
-    if role == Role.EXPERT:
-        return qs.filter(assessments__expert_assignments__expert=user).distinct()
-    return qs.none()
+    """Institutions in ``user``'s scope (``Action.INSTITUTION_VIEW``); experts see the
+    institutions of the assessments they are assigned to."""
+    return _filtered(Institution.objects.all(), user_scope(user).institution_q())
 
 
 def assessment_scope(user: Any, *, via: str = "") -> Q | None:
     """The scope of ``assessments_visible_to`` as a filter on the assessment reached
     through ``via`` (``"assessment__"`` from a row inside it), so a service can read that
     row and its assessment in one query: ``Q()`` for every assessment, None for none."""
-    if not _active(user):
-        return None
-    role = user.role
-    if role == Role.ADMINISTRATOR:
-        return Q()
-    if role == Role.INSTITUTION_STAFF:
-        return Q(**{f"{via}institution_id": user.institution_id}) if user.institution_id else None
-    if role in (Role.COUNTY_REVIEWER, Role.OFFICER):
-        prefix = _region_prefix(user)
-        if prefix is None:
-            return None
-        return Q(**{f"{via}institution__region__path__startswith": prefix}) if prefix else Q()
-    if role == Role.EXPERT:
-        return Q(**{f"{via}expert_assignments__expert": user})
-    return None
+    return user_scope(user).assessment_q(via)
 
 
 def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
     """Assessments ``user`` may read (``Action.ASSESSMENT_VIEW``); experts see exactly
     those they are assigned to."""
-    scope = assessment_scope(user)
-    return Assessment.objects.none() if scope is None else Assessment.objects.filter(scope)
+    return _filtered(Assessment.objects.all(), user_scope(user).assessment_q())
 
 
 def assessment_get_for_user(*, user: Any, assessment_id: int) -> Assessment:
@@ -191,25 +161,19 @@ def notices_visible_to(user: Any) -> QuerySet[PublicNotice]:
     return qs if _active(user) else qs.none()
 
 
-def _officer_region_filter(user: Any, qs: QuerySet, path_field: str) -> QuerySet:
-    """Administrators see all; officers what lies in their region (everything when
-    national); nobody else anything."""
-    if not _active(user):
+def in_officer_region(user: Any, qs: QuerySet, path_field: str) -> QuerySet:
+    """``qs`` narrowed to what lies in an officer's region (everything when national;
+    ``path_field`` is the region path to compare); all of it for administrators;
+    nothing for anyone else."""
+    if not _active(user) or user.role not in (Role.ADMINISTRATOR, Role.OFFICER):
         return qs.none()
-    if user.role == Role.ADMINISTRATOR:
-        return qs
-    if user.role != Role.OFFICER:
-        return qs.none()
-    prefix = _region_prefix(user)
-    if prefix is None:
-        return qs.none()
-    return qs.filter(**{f"{path_field}__startswith": prefix}) if prefix else qs
+    return _filtered(qs, user_scope(user).path_q(path_field))
 
 
 def objections_visible_to(user: Any) -> QuerySet[Objection]:
     """Objections name their objectors: only officers covering the issuing region
     (``Action.NOTICE_MANAGE``) and administrators see them."""
-    return _officer_region_filter(user, Objection.objects.all(), "notice__region__path")
+    return in_officer_region(user, Objection.objects.all(), "notice__region__path")
 
 
 def recognitions_visible_to(user: Any) -> QuerySet[Recognition]:
@@ -231,9 +195,9 @@ def lookbacks_visible_to(user: Any) -> QuerySet[LookBack]:
 
 def checks_visible_to(user: Any) -> QuerySet[ConsistencyCheck]:
     """Consistency checks of regions in an officer's region; administrators see all."""
-    return _officer_region_filter(user, ConsistencyCheck.objects.all(), "region__path")
+    return in_officer_region(user, ConsistencyCheck.objects.all(), "region__path")
 
 
 def reductions_visible_to(user: Any) -> QuerySet[Reduction]:
     """Reductions (核减) of regions in an officer's region; administrators see all."""
-    return _officer_region_filter(user, Reduction.objects.all(), "region__path")
+    return in_officer_region(user, Reduction.objects.all(), "region__path")

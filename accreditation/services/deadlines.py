@@ -22,6 +22,7 @@ from accreditation.models import (
     Stage,
     User,
 )
+from accreditation.scope import user_scope
 from accreditation.services.notifications import email_on_commit
 
 Status = Assessment.Status
@@ -58,7 +59,7 @@ def responsible_for(assessment: Assessment, stage: str) -> list[User]:
             for u in User.objects.filter(
                 role=User.Role.COUNTY_REVIEWER, is_active=True
             ).select_related("region")
-            if u.region is not None and path.startswith(u.region.path)
+            if user_scope(u).covers_path(path)
         ]
     if stage == Stage.EXPERT_REVIEW:
         panel = list(

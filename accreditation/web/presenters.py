@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accreditation.models import ItemGrade
 from accreditation.selectors.assessments import ChapterProgress, ChecklistRow
+from accreditation.selectors.items import item_criteria
 from accreditation.selectors.scoring import ProvisionalResult
 from accreditation.selectors.workspace import Workspace
 from standards.models import Criterion, Level
@@ -101,7 +102,8 @@ def criteria_of(row: ChecklistRow) -> list[CriterionView]:
     """The item's criteria in C, B, A order (uses the prefetched criteria)."""
     item = row.grade.item
     views = []
-    for criterion in sorted(item.criteria.all(), key=lambda c: GRADE_ORDER.get(c.grade, 9)):
+    criteria = item_criteria(item=item)
+    for criterion in sorted(criteria, key=lambda c: GRADE_ORDER.get(c.grade, 9)):
         threshold = ""
         if criterion.threshold_operator and criterion.threshold_value is not None:
             symbol = dict(Criterion.Operator.choices).get(criterion.threshold_operator, "")

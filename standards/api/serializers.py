@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from standards.models import Chapter, Criterion, Edition, Item, Level, RuleSet, Section
+from standards.services.rulesets import CONTENT_FIELDS
 
 # --- catalogue --------------------------------------------------------------------------
 
@@ -97,17 +98,8 @@ class RuleSetSerializer(serializers.ModelSerializer):
             "province_code",
             "version",
             "status",
-            "provisional",
-            "source_note",
-            "min_basic_c",
-            "min_basic_b",
-            "min_basic_a",
-            "min_recommended_c",
-            "includes",
-            "na_excluded",
-            "eligibility_combine",
-            "eligibility",
-            "must_pass",
+            # What a rule set decides: the fields a new version may change.
+            *CONTENT_FIELDS,
             "published_at",
         ]
         read_only_fields = fields

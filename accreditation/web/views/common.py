@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accreditation.models import EvidenceAttachment, User
-from accreditation.selectors.visibility import assessments_visible_to, attachment_get_for_user
+from accreditation.selectors.assessment_lists import assessments_recent_for_user
+from accreditation.selectors.visibility import attachment_get_for_user
 from accreditation.web.access import SignedInRequest, assessment_or_404
 
 Role = User.Role
@@ -38,11 +39,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if user.is_active and user.role in START_PAGES:
         return redirect(START_PAGES[user.role])
-    assessments = list(
-        assessments_visible_to(user)
-        .select_related("cycle", "institution__region")
-        .order_by("-cycle__year", "institution__name")[:HOME_LIST_LIMIT]
-    )
+    assessments = assessments_recent_for_user(user=user, limit=HOME_LIST_LIMIT)
     return render(
         request,
         "web/home.html",

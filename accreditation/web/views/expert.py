@@ -20,6 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import Assessment, ExpertAssignment, User
+from accreditation.selectors.assignments import (
+    expert_assignment_get_for_user,
+    expert_assignments_for_user,
+    expert_is_panel_lead,
+    usernames_by_id,
+)
+from accreditation.selectors.items import assessment_item_count, assessment_item_titles
 from accreditation.selectors.reviews import consolidation_rows, expert_grades_for
 from accreditation.selectors.workspace import assessment_workspace
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
@@ -39,7 +46,7 @@ from accreditation.web.presenters import (
     level_label,
 )
 from accreditation.web.responses import json_refusal
-from workflows.selectors import task_inbox
+from workflows.selectors import InboxRow, task_inbox
 
 EXPERT = User.Role.EXPERT
 Status = Assessment.Status
@@ -63,19 +70,24 @@ class _ScoringChapter:
     sections: list[_ScoringSection]
 
 
+def _step_link(row: InboxRow) -> dict[str, str]:
+    """Where an open step is taken: the consolidation worksheet or the scoring page."""
+    if row.step == "consolidate":
+        url, action = "web:expert_consolidation", _("Consolidate")
+    else:
+        url, action = "web:expert_scoring", _("Start grading")
+    return {"url": reverse(url, args=[row.assessment_id]), "action": action}
+
+
 @require_GET
 @role_required(EXPERT)
 def tasks(request: SignedInRequest) -> HttpResponse:
     """The expert's open steps (grading, consolidating) and every assignment."""
     open_steps = [
-        {"row": row, "target": level_label(row.target_level)}
+        {"row": row, "target": level_label(row.target_level), **_step_link(row)}
         for row in task_inbox(user=request.user)
     ]
-    assignments = list(
-        ExpertAssignment.objects.filter(expert=request.user)
-        .select_related("assessment__institution", "assessment__cycle")
-        .order_by("-assessment__cycle__year", "assessment__institution__name")
-    )
+    assignments = expert_assignments_for_user(user=request.user)
     return render(
         request, "web/expert/tasks.html", {"open_steps": open_steps, "assignments": assignments}
     )
@@ -103,11 +115,9 @@ def scoring(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_or_404(request, assessment_id)
     own, others = _own_and_others(request, assessment)
     workspace = assessment_workspace(assessment=assessment)
-    assignment = ExpertAssignment.objects.get(assessment=assessment, expert=request.user)
+    assignment = expert_assignment_get_for_user(user=request.user, assessment=assessment)
     editable = assessment.status == Status.EXPERT_REVIEW and not (own and own.submitted)
-    names = dict(
-        User.objects.filter(pk__in=[r.expert_id for r in others]).values_list("pk", "username")
-    )
+    names = usernames_by_id(user_ids=[r.expert_id for r in others])
     own_grades = own.grades if own else {}
     chapters = [
         _ScoringChapter(
@@ -167,7 +177,7 @@ def scoring(request: SignedInRequest, assessment_id: int) -> HttpResponse:
 def scoring_summary(request: SignedInRequest, assessment_id: int) -> JsonResponse:
     assessment = assessment_or_404(request, assessment_id)
     own, _others = _own_and_others(request, assessment)
-    total = assessment.grades.count()
+    total = assessment_item_count(assessment=assessment)
     html = render_to_string(
         "web/expert/_summary.html", _summary_context(assessment, own, total), request=request
     )
@@ -262,9 +272,9 @@ def _consolidation_page(
     status: int = 200,
 ) -> HttpResponse:
     rows = consolidation_rows(viewer=request.user, assessment=assessment)
-    titles = dict(assessment.grades.values_list("item_code", "item__title"))
+    titles = assessment_item_titles(assessment=assessment)
     expert_ids = sorted({int(pk) for row in rows for pk in row.expert_grades})
-    names = dict(User.objects.filter(pk__in=expert_ids).values_list("pk", "username"))
+    names = usernames_by_id(user_ids=expert_ids)
     typed = typed or {}
     lines = []
     for row in rows:
@@ -284,11 +294,8 @@ def _consolidation_page(
                 "error": (errors or {}).get(row.item_code, ""),
             }
         )
-    editable = (
-        assessment.status == Status.CONSOLIDATION
-        and ExpertAssignment.objects.filter(
-            assessment=assessment, expert=request.user, role=Role.LEAD
-        ).exists()
+    editable = assessment.status == Status.CONSOLIDATION and expert_is_panel_lead(
+        user=request.user, assessment=assessment
     )
     return render(
         request,

@@ -24,21 +24,25 @@ from django.views.decorators.http import require_GET, require_POST
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import (
     Assessment,
-    Cycle,
-    CycleDeadline,
-    CycleStandard,
-    EvidenceAttachment,
     Institution,
-    ItemGrade,
     Stage,
     User,
 )
+from accreditation.selectors.assessment_lists import assessments_of_institution
 from accreditation.selectors.assessments import (
     AttachmentInfo,
     assessment_attachments,
     assessment_progress,
     assessment_snapshots,
 )
+from accreditation.selectors.cycles import (
+    cycle_deadlines,
+    cycle_get_for_institution,
+    cycle_standard_for_institution,
+    cycle_standard_of,
+    cycles_for_institution,
+)
+from accreditation.selectors.items import attachment_in_assessment, item_grade_stored
 from accreditation.selectors.scoring import assessment_provisional_result
 from accreditation.selectors.workspace import Workspace, assessment_workspace
 from accreditation.services.assessments import (
@@ -89,13 +93,6 @@ def _user_name(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-# --- Pages --------------------------------------------------------------------------
-
-
-def _province_code(region_path: str) -> str:
-    return region_path.split("/", 1)[0]
-
-
 def _own_institution(user: User) -> Institution:
     """The staff member's institution (a database constraint gives each one)."""
     if user.institution is None:
@@ -103,22 +100,16 @@ def _own_institution(user: User) -> Institution:
     return user.institution
 
 
+# --- Pages --------------------------------------------------------------------------
+
+
 @role_required(STAFF)
 def institution_home(request: SignedInRequest) -> HttpResponse:
     """The current cycle at a glance: status, deadlines, target level, progress and the
     provisional level; or, before the assessment is opened, the form to open it."""
     institution = _own_institution(request.user)
-    cycles = list(
-        Cycle.objects.filter(province__code=_province_code(institution.region.path)).order_by(
-            "-year"
-        )
-    )
-    assessments = {
-        a.cycle_id: a
-        for a in Assessment.objects.filter(institution=institution).select_related(
-            "cycle", "edition"
-        )
-    }
+    cycles = cycles_for_institution(institution=institution)
+    assessments = {a.cycle_id: a for a in assessments_of_institution(institution=institution)}
     current = next((c for c in cycles if c.is_open), cycles[0] if cycles else None)
     context: dict[str, Any] = {
         "institution": institution,
@@ -127,7 +118,7 @@ def institution_home(request: SignedInRequest) -> HttpResponse:
         "history": [assessments[c.pk] for c in cycles if c.pk in assessments and c is not current],
     }
     if current is not None:
-        context["deadlines"] = list(CycleDeadline.objects.filter(cycle=current).order_by("due_on"))
+        context["deadlines"] = cycle_deadlines(cycle=current)
         context["today"] = timezone.localdate()
         assessment = assessments.get(current.pk)
         context["assessment"] = assessment
@@ -145,9 +136,7 @@ def institution_home(request: SignedInRequest) -> HttpResponse:
                 target_label=level_label(assessment.target_level),
             )
         elif current.is_open:
-            standard = CycleStandard.objects.filter(
-                cycle=current, kind=institution.standard_kind
-            ).first()
+            standard = cycle_standard_for_institution(cycle=current, institution=institution)
             levels = list(standard.rule_sets()) if standard else []
             context["open_form"] = TargetLevelForm(levels=levels) if levels else None
     return render(request, "web/institution/home.html", context)
@@ -157,12 +146,10 @@ def institution_home(request: SignedInRequest) -> HttpResponse:
 @role_required(STAFF)
 def assessment_open_view(request: SignedInRequest, cycle_id: int) -> HttpResponse:
     institution = _own_institution(request.user)
-    cycle = Cycle.objects.filter(
-        pk=cycle_id, province__code=_province_code(institution.region.path)
-    ).first()
+    cycle = cycle_get_for_institution(institution=institution, cycle_id=cycle_id)
     if cycle is None:
         raise Http404(_("No such cycle."))
-    standard = CycleStandard.objects.filter(cycle=cycle, kind=institution.standard_kind).first()
+    standard = cycle_standard_for_institution(cycle=cycle, institution=institution)
     form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
     if not form.is_valid():
         messages.error(request, _("Choose a target level."))
@@ -267,11 +254,7 @@ def item_save(request: SignedInRequest, assessment_id: int, item_code: str) -> J
         raise Http404(_("No such assessment.")) from None
     except ConflictError as exc:
         current = dict(exc.current)
-        stored = (
-            ItemGrade.objects.filter(assessment_id=assessment_id, item_code=item_code)
-            .select_related("updated_by")
-            .first()
-        )
+        stored = item_grade_stored(assessment_id=assessment_id, item_code=item_code)
         if stored is not None:
             current["updated_by"] = _user_name(stored.updated_by)
             current["updated_at"] = (
@@ -319,7 +302,7 @@ def evidence_detach_view(
     request: SignedInRequest, assessment_id: int, attachment_id: int
 ) -> JsonResponse:
     assessment = assessment_or_404(request, assessment_id)
-    attachment = EvidenceAttachment.objects.filter(pk=attachment_id, assessment=assessment).first()
+    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
     if attachment is None:
         return json_error("not_found", _("No such file."), 404)
     try:
@@ -333,9 +316,7 @@ def evidence_detach_view(
 @role_required(STAFF)
 def target_level_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_or_404(request, assessment_id)
-    standard = CycleStandard.objects.filter(
-        cycle_id=assessment.cycle_id, edition_id=assessment.edition_id
-    ).first()
+    standard = cycle_standard_of(assessment=assessment)
     form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
     if form.is_valid():
         try:

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, User
+from accreditation.selectors.assessment_lists import assessments_recent_for_user
+from accreditation.selectors.items import assessment_item_codes
 from accreditation.selectors.reviews import review_history
-from accreditation.selectors.visibility import assessments_visible_to
 from accreditation.selectors.workspace import assessment_workspace
 from accreditation.services.reviews import (
     assessment_return,
@@ -50,16 +52,13 @@ def queue(request: SignedInRequest) -> HttpResponse:
             "row": row,
             "target": level_label(row.target_level),
             "status": Status(row.assessment_status).label,
+            "url": reverse("web:review_assessment", args=[row.assessment_id]),
+            "action": _("Review"),
         }
         for row in inbox
     ]
     waiting = {row.assessment_id for row in inbox}
-    others = list(
-        assessments_visible_to(request.user)
-        .exclude(pk__in=waiting)
-        .select_related("cycle", "institution")
-        .order_by("-cycle__year", "institution__name")[:RECENT_LIMIT]
-    )
+    others = assessments_recent_for_user(user=request.user, limit=RECENT_LIMIT, exclude_ids=waiting)
     return render(
         request,
         "web/review/queue.html",
@@ -134,7 +133,7 @@ def decide(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     (the reason, for a return) and comments per item. A refusal shows the page again
     with everything typed kept."""
     assessment = assessment_or_404(request, assessment_id)
-    codes = list(assessment.grades.values_list("item_code", flat=True))
+    codes = assessment_item_codes(assessment=assessment)
     comment = (request.POST.get("comment") or "").strip()[:MAX_COMMENT_CHARS]
     comments = _item_comments(request.POST, codes)
     action = request.POST.get("action")

@@ -12,9 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.core.errors import DomainError
-from accreditation.models import ConsistencyCheck, Cycle, RecognitionAction, Region
+from accreditation.models import ConsistencyCheck, RecognitionAction
 from accreditation.permissions import Action, may
-from accreditation.selectors.visibility import checks_visible_to
+from accreditation.selectors.checks import (
+    check_get_for_user,
+    check_reductions,
+    check_sample_get,
+    check_samples_by_id,
+    check_samples_with_results,
+    checks_recent_for_user,
+)
+from accreditation.selectors.cycles import cycle_get, cycles_for_officer
+from accreditation.selectors.regions import (
+    check_regions_for_officer,
+    region_get_for_user,
+    region_names_by_path,
+)
 from accreditation.services.consistency import (
     consistency_check_complete,
     consistency_check_run,
@@ -24,33 +37,12 @@ from accreditation.services.reductions import ReductionItem, reduction_apply
 from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import CheckRunForm
 from accreditation.web.presenters import GRADE_CHOICES, grade_label, level_label
-from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
+from accreditation.web.views.officer.common import officer_required, refuse
 from standards.models import Level
 
 
-def _scope_regions(request: SignedInRequest) -> list[Region]:
-    """Regions a check can cover: the officer's region and the one level below it."""
-    region = request.user.region
-    if region is None:
-        return list(Region.objects.filter(level__in=["province", "city"]).order_by("path"))
-    return [region, *Region.objects.filter(parent=region).order_by("code")]
-
-
-def _cycles(request: SignedInRequest) -> list[Cycle]:
-    prefix = region_prefix(request.user)
-    cycles = Cycle.objects.select_related("province").order_by("-year", "province__code")
-    if prefix:
-        cycles = cycles.filter(province__path=prefix.split("/", 1)[0] + "/")
-    return list(cycles)
-
-
 def _check_or_404(request: SignedInRequest, check_id: int) -> ConsistencyCheck:
-    check = (
-        checks_visible_to(request.user)
-        .select_related("region", "cycle__province")
-        .filter(pk=check_id)
-        .first()
-    )
+    check = check_get_for_user(user=request.user, check_id=check_id)
     if check is None:
         raise Http404(_("No such check."))
     return check
@@ -60,12 +52,12 @@ def _check_or_404(request: SignedInRequest, check_id: int) -> ConsistencyCheck:
 @officer_required
 def checks(request: SignedInRequest) -> HttpResponse:
     """The checks in the region and the form to run one."""
-    listed = list(checks_visible_to(request.user).select_related("region", "cycle")[:100])
+    listed = checks_recent_for_user(user=request.user, limit=100)
     context = {
         "checks": listed,
         "form": CheckRunForm(),
-        "cycles": _cycles(request),
-        "regions": _scope_regions(request),
+        "cycles": cycles_for_officer(viewer=request.user),
+        "regions": check_regions_for_officer(viewer=request.user),
         "may_run": request.user.region_id is None
         or may(request.user, Action.CHECK_RUN, request.user.region),
     }
@@ -79,9 +71,8 @@ def check_run(request: SignedInRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the cycle, the region and a share between 0 and 1."))
         return redirect("web:officer_checks")
-    prefix = region_prefix(request.user)
-    region = Region.objects.filter(pk=form.cleaned_data["region"], path__startswith=prefix).first()
-    cycle = Cycle.objects.select_related("province").filter(pk=form.cleaned_data["cycle"]).first()
+    region = region_get_for_user(user=request.user, region_id=form.cleaned_data["region"])
+    cycle = cycle_get(cycle_id=form.cleaned_data["cycle"])
     if region is None or cycle is None:
         raise Http404(_("No such region or cycle."))
     try:
@@ -104,7 +95,7 @@ def _report_regions(report: dict | None) -> list[tuple[str, dict]]:
     if not report:
         return []
     per_region = report.get("per_region", {})
-    names = dict(Region.objects.filter(path__in=list(per_region)).values_list("path", "name"))
+    names = region_names_by_path(paths=per_region)
     return [(names.get(path, path), row) for path, row in per_region.items()]
 
 
@@ -112,11 +103,7 @@ def _report_regions(report: dict | None) -> list[tuple[str, dict]]:
 @officer_required
 def check_detail(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
-    samples = list(
-        check.samples.select_related(
-            "recognition__institution__region", "recognition__decision__result"
-        ).order_by("id")
-    )
+    samples = check_samples_with_results(check=check)
     rows = []
     for sample in samples:
         recognised = sample.recognition.decision.result.inputs["grades"]
@@ -143,7 +130,7 @@ def check_detail(request: SignedInRequest, check_id: int) -> HttpResponse:
             (RecognitionAction.REVOKE, RecognitionAction.REVOKE.label),
         ],
         "levels": Level.choices,
-        "reductions": list(check.reductions.prefetch_related("entries").order_by("-id")),
+        "reductions": check_reductions(check=check),
     }
     return render(request, "web/officer/check_detail.html", context)
 
@@ -152,7 +139,7 @@ def check_detail(request: SignedInRequest, check_id: int) -> HttpResponse:
 @officer_required
 def check_rescore(request: SignedInRequest, check_id: int, sample_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
-    sample = check.samples.select_related("recognition").filter(pk=sample_id).first()
+    sample = check_sample_get(check=check, sample_id=sample_id)
     if sample is None:
         raise Http404(_("No such sample."))
     grades = {
@@ -189,7 +176,7 @@ def check_complete(request: SignedInRequest, check_id: int) -> HttpResponse:
 def check_reduce(request: SignedInRequest, check_id: int) -> HttpResponse:
     """Apply a reduction (核减) to the chosen sampled recognitions, with one reason."""
     check = _check_or_404(request, check_id)
-    samples = {s.pk: s for s in check.samples.select_related("recognition__institution__region")}
+    samples = check_samples_by_id(check=check)
     items = []
     for value in request.POST.getlist("samples"):
         if not value.isdigit() or int(value) not in samples:

@@ -1,5 +1,5 @@
-"""Helpers of the officer's pages: the role gate, the officer's region prefix and the
-services' refusals as messages."""
+"""Helpers of the officer's pages: the role gate and the services' refusals as
+messages."""
 
 from __future__ import annotations
 
@@ -27,11 +27,6 @@ NOTICE_REFUSALS = {
     "outside_region": gettext_lazy("outside the notice's region or cycle"),
     "wrong_issuing_level": gettext_lazy("its level is published by another commission"),
 }
-
-
-def region_prefix(user: User) -> str:
-    """The path below which the officer acts ("" for national officers)."""
-    return user.region.path if user.region is not None else ""
 
 
 def refusal_text(exc: Exception) -> str:

@@ -5,6 +5,7 @@ list."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -51,37 +52,51 @@ def _lines(zone: str, key: str) -> list[TargetLine]:
     return lines
 
 
-def _charts(data: OfficerDashboard) -> dict[str, str]:
-    rows = [r for r in data.rows if r.institutions]
-    zone = data.totals.zone
-    standard = bar_chart(
-        [
-            Bar(
-                r.name,
-                r.standard_ratio or 0.0,
-                f"{r.at_standard}/{r.institutions}",
-                below=(r.standard_ratio or 0.0) < r.targets["standard"],
-            )
-            for r in rows
-        ],
-        title=_("Institutions at a standard (basic or recommended)"),
-        targets=_lines(zone, "standard"),
+def _share_chart(
+    data: OfficerDashboard,
+    *,
+    target: str,
+    share: Callable[[Any], float | None],
+    count: Callable[[Any], int],
+    title: str,
+    chart_id: str,
+) -> str:
+    """Per child region with institutions: the share reaching ``target`` ("standard" or
+    "recommended") against that region's target line, with count/institutions."""
+    bars = [
+        Bar(
+            r.name,
+            share(r) or 0.0,
+            f"{count(r)}/{r.institutions}",
+            below=(share(r) or 0.0) < r.targets[target],
+        )
+        for r in data.rows
+        if r.institutions
+    ]
+    return bar_chart(
+        bars,
+        title=title,
+        targets=_lines(data.totals.zone, target),
         axis_label=_("Share of institutions"),
+        chart_id=chart_id,
+    )
+
+
+def _charts(data: OfficerDashboard) -> dict[str, str]:
+    standard = _share_chart(
+        data,
+        target="standard",
+        share=lambda r: r.standard_ratio,
+        count=lambda r: r.at_standard,
+        title=_("Institutions at a standard (basic or recommended)"),
         chart_id="chart-standard",
     )
-    recommended = bar_chart(
-        [
-            Bar(
-                r.name,
-                r.recommended_ratio or 0.0,
-                f"{r.recognised['recommended']}/{r.institutions}",
-                below=(r.recommended_ratio or 0.0) < r.targets["recommended"],
-            )
-            for r in rows
-        ],
+    recommended = _share_chart(
+        data,
+        target="recommended",
+        share=lambda r: r.recommended_ratio,
+        count=lambda r: r.recognised["recommended"],
         title=_("Institutions at the recommended standard"),
-        targets=_lines(zone, "recommended"),
-        axis_label=_("Share of institutions"),
         chart_id="chart-recommended",
     )
     assessments = bar_chart(

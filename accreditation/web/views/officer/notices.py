@@ -15,13 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.core.errors import DomainError
-from accreditation.models import Cycle, Decision, PublicNotice, Region
-from accreditation.selectors.officer import officer_steps
-from accreditation.selectors.visibility import (
-    assessments_visible_to,
-    notices_visible_to,
-    objections_visible_to,
+from accreditation.models import Assessment, PublicNotice
+from accreditation.selectors.assessment_lists import assessments_get_for_user
+from accreditation.selectors.cycles import cycle_get
+from accreditation.selectors.notices import (
+    notice_entries,
+    notice_get_for_officer,
+    notice_latest_batch,
+    notice_objections,
+    notices_awaiting_for_officer,
+    notices_recent_for_officer,
+    objection_get_for_user,
 )
+from accreditation.selectors.regions import region_get_for_user
+from accreditation.selectors.visibility import assessment_get_for_user
 from accreditation.services.certificate_batches import (
     certificate_batch_resume,
     certificate_batch_start,
@@ -35,75 +42,42 @@ from accreditation.services.notices import (
 from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import NoticeOpenForm, ObjectionForm, ObjectionResolveForm
 from accreditation.web.presenters import level_label
-from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
+from accreditation.web.views.officer.common import officer_required, refuse
 
 LIST_LIMIT = 100
 
 
-def _notices(request: SignedInRequest):
-    """Notices issued in the officer's region (404 for any other)."""
-    prefix = region_prefix(request.user)
-    qs = notices_visible_to(request.user).select_related("region", "cycle")
-    return qs.filter(region__path__startswith=prefix) if prefix else qs
-
-
 def _notice_or_404(request: SignedInRequest, notice_id: int) -> PublicNotice:
     try:
-        return _notices(request).get(pk=notice_id)
+        return notice_get_for_officer(viewer=request.user, notice_id=notice_id)
     except PublicNotice.DoesNotExist:
         raise Http404(_("No such notice.")) from None
 
 
-def _issuing_path(institution_path: str, level: str) -> str:
-    parts = institution_path.split("/")
-    return "/".join(parts[: 1 if level == Region.Level.PROVINCE else 2]) + "/"
-
-
 def _awaiting(request: SignedInRequest) -> list[dict[str, Any]]:
     """Decided assessments waiting for their notice, grouped by cycle and by the
-    commission that publishes their level (the city or the province). Four queries."""
-    tasks = officer_steps(viewer=request.user, step="await_notice")
-    ids = [t.assessment_id for t in tasks]
-    assessments = list(
-        assessments_visible_to(request.user)
-        .filter(pk__in=ids)
-        .select_related("cycle", "institution__region")
-        .order_by("institution__name")
-    )
-    decisions: dict[int, Decision] = {}
-    for decision in Decision.objects.filter(assessment_id__in=ids).order_by("-id"):
-        decisions.setdefault(decision.assessment_id, decision)
-    paths = {}
-    for a in assessments:
-        level = a.cycle.review_level(decisions[a.pk].decided_level) if a.pk in decisions else ""
-        paths[a.pk] = _issuing_path(a.institution.region.path, level) if level else ""
-    regions = {r.path: r for r in Region.objects.filter(path__in=set(paths.values()))}
-    groups: dict[tuple[int, str], list] = defaultdict(list)
-    for a in assessments:
-        if paths[a.pk] in regions:
-            groups[(a.cycle_id, paths[a.pk])].append(
-                (a, level_label(decisions[a.pk].decided_level))
-            )
-    return [
-        {
-            "cycle": rows[0][0].cycle,
-            "region": regions[path],
-            "rows": rows,
-            "form": NoticeOpenForm(
-                initial={"starts_on": timezone.localdate()},
-                prefix=f"g{cycle_id}-{regions[path].pk}",
-            ),
-            "prefix": f"g{cycle_id}-{regions[path].pk}",
-        }
-        for (cycle_id, path), rows in groups.items()
-    ]
+    commission that publishes their level, each group with its open form. Four
+    queries."""
+    groups = []
+    for group in notices_awaiting_for_officer(viewer=request.user):
+        prefix = f"g{group.cycle.pk}-{group.region.pk}"
+        groups.append(
+            {
+                "cycle": group.cycle,
+                "region": group.region,
+                "rows": [(a, level_label(level)) for a, level in group.rows],
+                "form": NoticeOpenForm(initial={"starts_on": timezone.localdate()}, prefix=prefix),
+                "prefix": prefix,
+            }
+        )
+    return groups
 
 
 @require_GET
 @officer_required
 def notices(request: SignedInRequest) -> HttpResponse:
     """The decided assessments to publish, and the notices issued in the region."""
-    listed = list(_notices(request).order_by("-starts_on", "-id")[:LIST_LIMIT])
+    listed = notices_recent_for_officer(viewer=request.user, limit=LIST_LIMIT)
     return render(
         request,
         "web/officer/notices.html",
@@ -115,16 +89,16 @@ def notices(request: SignedInRequest) -> HttpResponse:
 @officer_required
 def notice_open(request: SignedInRequest) -> HttpResponse:
     """Publish the selected assessments of one group (cycle and issuing region)."""
-    prefix = region_prefix(request.user)
     try:
-        cycle = Cycle.objects.select_related("province").get(pk=int(request.POST["cycle"]))
-        regions = Region.objects.filter(path__startswith=prefix) if prefix else Region.objects
-        region = regions.get(pk=int(request.POST["region"]))
-    except (KeyError, ValueError, Cycle.DoesNotExist, Region.DoesNotExist):
+        cycle = cycle_get(cycle_id=int(request.POST["cycle"]))
+        region = region_get_for_user(user=request.user, region_id=int(request.POST["region"]))
+    except (KeyError, ValueError):
         raise Http404(_("No such notice.")) from None
+    if cycle is None or region is None:
+        raise Http404(_("No such notice."))
     form = NoticeOpenForm(request.POST, prefix=f"g{cycle.pk}-{region.pk}")
     ids = sorted({int(v) for v in request.POST.getlist("assessments") if v.isdigit()})
-    chosen = list(assessments_visible_to(request.user).filter(pk__in=ids))
+    chosen = assessments_get_for_user(user=request.user, ids=ids)
     if len(chosen) != len(ids):
         raise Http404(_("No such assessment."))
     if not form.is_valid():
@@ -159,9 +133,9 @@ def notice_open(request: SignedInRequest) -> HttpResponse:
 def notice_detail(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """A notice's entries with their objections, and its actions."""
     notice = _notice_or_404(request, notice_id)
-    entries = list(notice.entries.select_related("assessment__institution__region", "decision"))
+    entries = notice_entries(notice=notice)
     objections: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
-    for objection in objections_visible_to(request.user).filter(notice=notice).order_by("id"):
+    for objection in notice_objections(viewer=request.user, notice=notice):
         objections[objection.entry_id].append(
             {"objection": objection, "form": ObjectionResolveForm(prefix=f"o{objection.pk}")}
         )
@@ -176,7 +150,7 @@ def notice_detail(request: SignedInRequest, notice_id: int) -> HttpResponse:
         "open_objections": sum(
             1 for rows in objections.values() for r in rows if r["objection"].status == "open"
         ),
-        "batch": notice.certificate_batches.order_by("-id").first(),
+        "batch": notice_latest_batch(notice=notice),
         "recognised": sum(1 for e in entries if e.status == e.Status.RECOGNISED),
     }
     return render(request, "web/officer/notice_detail.html", context)
@@ -190,11 +164,12 @@ def objection_add(request: SignedInRequest, notice_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the institution and describe the objection."))
         return redirect("web:officer_notice", notice.pk)
-    assessment = (
-        assessments_visible_to(request.user).filter(pk=form.cleaned_data["assessment"]).first()
-    )
-    if assessment is None:
-        raise Http404(_("No such assessment."))
+    try:
+        assessment = assessment_get_for_user(
+            user=request.user, assessment_id=form.cleaned_data["assessment"]
+        )
+    except Assessment.DoesNotExist:
+        raise Http404(_("No such assessment.")) from None
     try:
         objection_record(
             actor=request.user,
@@ -217,7 +192,7 @@ def objection_resolve_view(
     request: SignedInRequest, notice_id: int, objection_id: int
 ) -> HttpResponse:
     notice = _notice_or_404(request, notice_id)
-    objection = objections_visible_to(request.user).filter(pk=objection_id, notice=notice).first()
+    objection = objection_get_for_user(user=request.user, notice=notice, objection_id=objection_id)
     if objection is None:
         raise Http404(_("No such objection."))
     form = ObjectionResolveForm(request.POST, prefix=f"o{objection.pk}")
@@ -260,7 +235,7 @@ def notice_certificates(request: SignedInRequest, notice_id: int) -> HttpRespons
     """Issue the certificates of every recognition of the notice in the background
     (or run the last batch again when it stopped or some failed)."""
     notice = _notice_or_404(request, notice_id)
-    batch = notice.certificate_batches.order_by("-id").first()
+    batch = notice_latest_batch(notice=notice)
     try:
         if request.POST.get("resume") and batch is not None:
             certificate_batch_resume(actor=request.user, batch=batch)

@@ -13,40 +13,32 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accreditation.core.errors import DomainError
-from accreditation.models import CertificateRecord, Recognition, Region
+from accreditation.models import Recognition
 from accreditation.permissions import Action, may
-from accreditation.selectors.visibility import lookbacks_visible_to, recognitions_visible_to
+from accreditation.selectors.recognitions import (
+    recognition_certificate_get,
+    recognition_certificates,
+    recognition_certificates_latest_first,
+    recognition_get_for_user,
+    recognition_lookbacks,
+    recognitions_filtered_for_user,
+)
+from accreditation.selectors.regions import region_get_for_user, regions_below_officer
 from accreditation.services.certificates import certificate_issue, certificate_reissue
 from accreditation.services.reductions import lookback_record
 from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import LookBackForm
 from accreditation.web.presenters import level_label
-from accreditation.web.views.officer.common import officer_required, refuse, region_prefix
+from accreditation.web.views.officer.common import officer_required, refuse
 from standards.models import Level
 
 PAGE_SIZE = 50
-
-
-def _recognitions(request: SignedInRequest):
-    return recognitions_visible_to(request.user).select_related(
-        "institution__region", "cycle", "issuing_region"
-    )
-
-
-def _filter_regions(request: SignedInRequest) -> list[Region]:
-    """The officer's region and the regions one level below it (provinces for national
-    officers), for the region filter. One query."""
-    region = request.user.region
-    if region is None:
-        return list(Region.objects.filter(parent=None).order_by("code"))
-    return [region, *Region.objects.filter(parent=region).order_by("code")]
 
 
 @require_GET
@@ -54,26 +46,19 @@ def _filter_regions(request: SignedInRequest) -> list[Region]:
 def recognitions(request: SignedInRequest) -> HttpResponse:
     """Recognitions filtered by level, region and status, with their certificate
     numbers linked to the public verification page."""
-    qs = _recognitions(request)
     level = request.GET.get("level", "")
     status = request.GET.get("status", "")
     region_id = request.GET.get("region", "")
-    if level in Level.values:
-        qs = qs.filter(level=level)
-    if status in Recognition.Status.values:
-        qs = qs.filter(status=status)
     region = None
     if region_id.isdigit():
-        prefix = region_prefix(request.user)
-        region = Region.objects.filter(pk=int(region_id), path__startswith=prefix).first()
+        region = region_get_for_user(user=request.user, region_id=int(region_id))
         if region is None:
             raise Http404(_("No such region."))
-        qs = qs.filter(institution__region__path__startswith=region.path)
-    qs = qs.prefetch_related(
-        Prefetch("certificates", queryset=CertificateRecord.objects.order_by("-version"))
-    ).order_by("-recognised_on", "institution__name", "-id")
+    qs = recognitions_filtered_for_user(
+        user=request.user, level=level, status=status, region=region
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(r, level_label(r.level), list(r.certificates.all())) for r in page]
+    rows = [(r, level_label(r.level), recognition_certificates(recognition=r)) for r in page]
     return render(
         request,
         "web/officer/recognitions.html",
@@ -82,7 +67,7 @@ def recognitions(request: SignedInRequest) -> HttpResponse:
             "rows": rows,
             "levels": Level.choices,
             "statuses": Recognition.Status.choices,
-            "regions": _filter_regions(request),
+            "regions": regions_below_officer(viewer=request.user),
             "chosen": {"level": level, "status": status, "region": region.pk if region else None},
         },
     )
@@ -92,7 +77,7 @@ def recognitions(request: SignedInRequest) -> HttpResponse:
 @officer_required
 def recognition_detail(request: SignedInRequest, recognition_id: int) -> HttpResponse:
     """One recognition: its certificates and look-backs, and the look-back form."""
-    recognition = _recognitions(request).filter(pk=recognition_id).first()
+    recognition = recognition_get_for_user(user=request.user, recognition_id=recognition_id)
     if recognition is None:
         raise Http404(_("No such recognition."))
     form = LookBackForm(request.POST or None)
@@ -118,13 +103,8 @@ def recognition_detail(request: SignedInRequest, recognition_id: int) -> HttpRes
     context = {
         "recognition": recognition,
         "level_label": level_label(recognition.level),
-        "certificates": list(recognition.certificates.order_by("-version")),
-        "lookbacks": list(
-            lookbacks_visible_to(request.user)
-            .filter(recognition=recognition)
-            .select_related("recorded_by")
-            .order_by("-id")
-        ),
+        "certificates": recognition_certificates_latest_first(recognition=recognition),
+        "lookbacks": recognition_lookbacks(user=request.user, recognition=recognition),
         "form": form,
         "may_review": may(request.user, Action.RECOGNITION_REVIEW, recognition)
         and recognition.status == Recognition.Status.ACTIVE,
@@ -134,9 +114,11 @@ def recognition_detail(request: SignedInRequest, recognition_id: int) -> HttpRes
 
 
 def _certificate_or_404(request: SignedInRequest, recognition_id: int, certificate_id: int):
-    recognition = _recognitions(request).filter(pk=recognition_id).first()
+    recognition = recognition_get_for_user(user=request.user, recognition_id=recognition_id)
     certificate = (
-        recognition.certificates.filter(pk=certificate_id).first() if recognition else None
+        recognition_certificate_get(recognition=recognition, certificate_id=certificate_id)
+        if recognition
+        else None
     )
     if certificate is None:
         raise Http404(_("No such certificate."))

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accreditation.core.errors import DomainError
 from accreditation.models import Assessment, AssessmentResult
 from accreditation.permissions import Action, require
+from accreditation.selectors.assessment_lists import assessments_get_for_user
+from accreditation.selectors.assignments import expert_pool_for_user, experts_get_for_user
 from accreditation.selectors.officer import decisions_pending, officer_steps
 from accreditation.selectors.people import conflict_rules_by_expert
-from accreditation.selectors.visibility import assessments_visible_to, experts_visible_to
 from accreditation.services.decisions import DecisionInput, decision_record, decisions_record
 from accreditation.services.panels import panel_assign
 from accreditation.web.access import SignedInRequest, assessment_or_404
@@ -45,18 +47,23 @@ def _ids(values: list[str]) -> list[int]:
 def panels(request: SignedInRequest) -> HttpResponse:
     """Assessments waiting for a panel at the officer's level in their region."""
     rows = officer_steps(viewer=request.user, step="assign_panel")
-    return render(request, "web/officer/panels.html", {"rows": rows})
+    tasks = [
+        {
+            "row": row,
+            "target": level_label(row.target_level),
+            "url": reverse("web:officer_panel", args=[row.assessment_id]),
+            "action": _("Assign the panel"),
+        }
+        for row in rows
+    ]
+    return render(request, "web/officer/panels.html", {"rows": rows, "tasks": tasks})
 
 
 def _pool(request: SignedInRequest, assessment: Assessment) -> list[dict[str, Any]]:
     """Every active expert with the conflict-of-interest rules that forbid them here
     (the same check the panel service runs), conflicted experts last. A constant number
     of queries."""
-    experts = list(
-        experts_visible_to(request.user)
-        .select_related("expert_profile__employer", "expert_profile__home_region")
-        .order_by("last_name", "first_name", "username")
-    )
+    experts = expert_pool_for_user(user=request.user)
     conflicts = conflict_rules_by_expert(experts=experts, assessment=assessment)
     pool = []
     for expert in experts:
@@ -84,9 +91,7 @@ def panel_assign_view(request: SignedInRequest, assessment_id: int) -> HttpRespo
     if request.method == "POST":
         lead_ids = _ids(request.POST.getlist("lead"))
         member_ids = [pk for pk in _ids(request.POST.getlist("members")) if pk not in lead_ids]
-        chosen = {
-            e.pk: e for e in experts_visible_to(request.user).filter(pk__in=lead_ids + member_ids)
-        }
+        chosen = experts_get_for_user(user=request.user, ids=lead_ids + member_ids)
         lead_id = lead_ids[0] if len(lead_ids) == 1 else None
         if lead_id is None or lead_id not in chosen:
             messages.error(request, _("Choose one panel lead."))
@@ -199,12 +204,7 @@ def decisions_take(request: SignedInRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("Select the assessments to decide."))
         return redirect("web:officer_decisions")
-    found = {
-        a.pk: a
-        for a in assessments_visible_to(request.user)
-        .filter(pk__in=ids)
-        .select_related("cycle", "institution__region")
-    }
+    found = {a.pk: a for a in assessments_get_for_user(user=request.user, ids=ids)}
     if len(found) != len(ids):
         raise Http404(_("No such assessment."))
     inputs = [_decision_input(request, found[pk]) for pk in ids]
