@@ -9,7 +9,49 @@ PYTEST_ARGS ?= -n auto
 # plus the app); the product's settings do not install it.
 BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings DJANGO_DEBUG=1
 
-.PHONY: install demo test lint format bench bench-pdf bench-certificates bench-requests synthetic bench-rescore bench-load schema messages
+.PHONY: system install demo test lint format bench bench-pdf bench-certificates bench-requests synthetic bench-rescore bench-load schema messages
+
+# Debian packages the demo and the tests need: the CJK fonts the PDFs embed, Chromium for
+# the browser tests, poppler-utils (pdftoppm) for the PDF artifacts, gettext for
+# `make messages`; POSTGRES=1 adds the PostgreSQL server of the PostgreSQL run. Checked with
+# dpkg-query (instant when all are there); missing ones are installed with apt-get as root;
+# without root the target prints the apt-get line and fails, so nothing runs half-equipped.
+# SYSTEM_PACKAGES= skips the check (for a machine without dpkg, set up by hand).
+SYSTEM_PACKAGES ?= fonts-arphic-uming fonts-wqy-zenhei chromium poppler-utils gettext
+ifeq ($(POSTGRES),1)
+SYSTEM_PACKAGES += postgresql
+endif
+
+system:
+	@set -e; missing=""; \
+	if [ -n "$(strip $(SYSTEM_PACKAGES))" ] && ! command -v dpkg-query >/dev/null 2>&1; then \
+		echo "make system: dpkg-query is not there, so the system packages cannot be checked." >&2; \
+		echo "Install the equivalents of these Debian packages: $(strip $(SYSTEM_PACKAGES))" >&2; \
+		echo "then run make with SYSTEM_PACKAGES= to skip this check." >&2; \
+		exit 2; \
+	fi; \
+	for pkg in $(SYSTEM_PACKAGES); do \
+		[ "$$(dpkg-query -W -f='$${db:Status-Status}' "$$pkg" 2>/dev/null)" = installed ] \
+			|| missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$(strip $(SYSTEM_PACKAGES))" ] && [ ! -x $(PY) ] \
+		&& ! $(PYTHON) -c 'import ensurepip' 2>/dev/null \
+		&& dpkg-query -S "$$(readlink -f "$$(command -v $(PYTHON))")" >/dev/null 2>&1; then \
+		missing="$$missing $$($(PYTHON) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')"; \
+	fi; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "make system: missing Debian packages:$$missing" >&2; \
+		echo "Installing them needs root. Run this line, then make again:" >&2; \
+		echo "" >&2; \
+		echo "    sudo apt-get install -y --no-install-recommends$$missing" >&2; \
+		echo "" >&2; \
+		exit 2; \
+	fi; \
+	echo "make system: installing the missing Debian packages:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq </dev/null; \
+	apt-get install -y -qq --no-install-recommends$$missing </dev/null
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,19 +61,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+demo: system install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_catalogue
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
 
-test: install
+test: system install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: install
@@ -93,7 +136,7 @@ schema: install
 	DJANGO_DEBUG=1 $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file openapi.yaml
 
 # Refresh the Chinese catalogue from the sources, then compile it (commit both files).
-messages: install
+messages: system install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-location \
 		--ignore=.venv --ignore=var --ignore=tests --ignore=test-artifacts
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=var

@@ -136,7 +136,7 @@ def officer_at_or_above(user: User, level: str, path: str) -> bool:
     """An officer whose region covers ``path`` and is at ``level`` or higher up."""
     if user.role != Role.OFFICER or not user_scope(user).covers_path(path):
         return False
-    own_level = user.region.level if user.region_id is not None else None
+    own_level = user.region.level if user.region is not None else None
     return LEVEL_RANK[own_level] <= LEVEL_RANK[level]
 
 
@@ -179,7 +179,7 @@ def _cycle_manage(user: User, obj: Cycle | Region) -> bool:
     if user.role != Role.OFFICER:
         return False
     province = obj.province if isinstance(obj, Cycle) else obj
-    if user.region_id is None:
+    if user.region is None:
         return True
     return user.region.level == Region.Level.PROVINCE and user.region_id == province.pk
 

@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -317,7 +318,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-ACCREDITATION = {
+ACCREDITATION: dict[str, Any] = {
     # Folder that load_catalogue reads editions and rule sets from.
     "CATALOGUE_DIR": BASE_DIR / "fixtures" / "standards",
     # Largest evidence file accepted (bytes); the type is always checked from the content.

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -41,9 +42,14 @@ def is_editable(obj: Model | None) -> bool:
     return obj is None or _edition_of(obj).status == PublicationStatus.DRAFT
 
 
+def _actor(request: HttpRequest) -> AbstractBaseUser | None:
+    """The staff member acting (the admin lets no anonymous visitor this far)."""
+    return request.user if isinstance(request.user, AbstractBaseUser) else None
+
+
 def _audit(request: HttpRequest, obj: Model, verb: str, fields: list[str] | None = None) -> None:
     audit_record(
-        actor=request.user,
+        actor=_actor(request),
         # One member per catalogue model and verb: a model without them fails here.
         action=AuditAction(f"{obj._meta.model_name}.admin_{verb}"),
         target=obj,
@@ -52,7 +58,7 @@ def _audit(request: HttpRequest, obj: Model, verb: str, fields: list[str] | None
     )
 
 
-class DraftOnlyMixin:
+class DraftOnlyMixin(admin.options.BaseModelAdmin):
     """Change and delete only while the governing edition or rule set is a draft."""
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -62,7 +68,7 @@ class DraftOnlyMixin:
         return super().has_delete_permission(request, obj) and is_editable(obj)
 
 
-class DraftOnlyInline(DraftOnlyMixin):
+class DraftOnlyInline(DraftOnlyMixin, admin.options.InlineModelAdmin):
     """For inlines ``obj`` is the parent being edited."""
 
     extra = 0
@@ -121,7 +127,7 @@ def _run(
     """Call ``service`` for each selected object, reporting each outcome."""
     for obj in queryset:
         try:
-            service(actor=request.user, **{argument: obj})
+            service(actor=_actor(request), **{argument: obj})
         except ValidationError as exc:
             for message in exc.messages:
                 modeladmin.message_user(request, message, messages.ERROR)
@@ -159,7 +165,7 @@ class EditionAdmin(CatalogueAdmin):
         for edition in queryset:
             new_code = clone_code(edition.code)
             try:
-                edition_clone(actor=request.user, edition=edition, new_code=new_code)
+                edition_clone(actor=_actor(request), edition=edition, new_code=new_code)
             except ValidationError as exc:
                 for message in exc.messages:
                     self.message_user(request, message, messages.ERROR)
@@ -227,7 +233,8 @@ class ItemAdmin(CatalogueAdmin):
     readonly_fields = ("edition",)
     inlines = (CriterionInline,)
 
-    def save_model(self, request: HttpRequest, obj: Item, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        assert isinstance(obj, Item)  # this admin's model
         obj.edition = obj.section.chapter.edition  # the item's edition is its section's
         super().save_model(request, obj, form, change)
 

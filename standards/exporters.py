@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from standards.importers.excel import EDITION_FIELDS, EDITION_SHEET, ITEM_COLUMNS, ITEMS_SHEET
 from standards.importers.types import (
@@ -193,6 +194,7 @@ def edition_to_workbook(data: EditionData) -> bytes:
     ``items``)."""
     workbook = Workbook()
     head = workbook.active
+    assert isinstance(head, Worksheet)  # a new workbook's one sheet
     head.title = EDITION_SHEET
     head.append(["field", "value"])
     for field in EDITION_FIELDS:

@@ -56,9 +56,10 @@ def _scope(user: User) -> Q | None:
 def _officer_level(user: User) -> Q:
     """Officer steps belong to the level that reviews the target level, or above: a
     city officer sees only what the cycle leaves to the city (not 推荐标准)."""
-    if user.region_id is None or user.region.level == "province":
+    region = user.region
+    if region is None or region.level == "province":
         return Q()
-    if user.region.level == "city":
+    if region.level == "city":
         return ~Q(**{f"{_A}target_level": "recommended"}) & Q(
             **{f"{_A}cycle__basic_confirmed_by": Cycle.Confirmer.CITY}
         )

@@ -90,13 +90,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             exc.default_code,
         )
         details: dict[str, Any] = {}
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            details["wait"] = int(exc.wait)
-            headers["Retry-After"] = str(int(exc.wait))
-        if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header
+        # Throttled.__init__ sets wait; the stubs leave the attribute out.
+        wait = exc.wait if isinstance(exc, exceptions.Throttled) else None  # type: ignore[attr-defined]
+        if wait is not None:
+            details["wait"] = int(wait)
+            headers["Retry-After"] = str(int(wait))
+        # Set on the exception by APIView.handle_exception for 401s.
+        auth_header = getattr(exc, "auth_header", None)
+        if auth_header:
+            headers["WWW-Authenticate"] = auth_header
         detail = exc.detail
-        message = detail if isinstance(detail, str) else exc.default_detail
+        message = detail if isinstance(detail, str) else str(exc.default_detail)
         fields = flatten_fields(detail) if isinstance(detail, dict | list) else None
         body = error_body(str(api_code), message, fields=fields, details=details)
     else:

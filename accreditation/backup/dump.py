@@ -42,7 +42,8 @@ def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
 
 
 def _relations(entry: Table) -> list[models.ForeignKey]:
-    return [f for f in entry.fields() if f.is_relation and (f.many_to_one or f.one_to_one)]
+    """The table's links (foreign keys and one-to-one keys: its only relation columns)."""
+    return [f for f in entry.fields() if isinstance(f, models.ForeignKey)]
 
 
 def _owned_ids(cycle_id: int) -> dict[str, set[Any]]:
@@ -111,12 +112,12 @@ def _rows(entry: Table, pks: set[Any], owned: dict[str, set[Any]]) -> Iterator[l
     fields = entry.fields()
     tables = by_model()
     detach = {
-        i
+        i: target.label
         for i, f in enumerate(fields)
-        if f.is_relation
+        if isinstance(f, models.ForeignKey)
         and f.null
-        and tables.get(f.related_model) is not None
-        and tables[f.related_model].role == OWNED
+        and (target := tables.get(f.related_model)) is not None
+        and target.role == OWNED
     }
     # Values as the database stores them (viewflow's flow and task references are
     # classes in Python and strings in the database); JSON as it is.
@@ -130,9 +131,8 @@ def _rows(entry: Table, pks: set[Any], owned: dict[str, set[Any]]) -> Iterator[l
             row = [
                 v if p is None or v is None else p(v) for p, v in zip(prepare, values, strict=True)
             ]
-            for i in detach:
-                target = tables[fields[i].related_model].label
-                if row[i] is not None and row[i] not in owned[target]:
+            for i, label in detach.items():
+                if row[i] is not None and row[i] not in owned[label]:
                     row[i] = None
             yield row
 
@@ -211,8 +211,8 @@ def cycle_backup(*, cycle: Cycle, output: Path) -> BackupResult:
             for name in sorted(files):
                 member = f"files/{name}"
                 with default_storage.open(name, "rb") as stream:
-                    entry = writer.add_stream(member, stream, default_storage.size(name))
-                files[name].update(member=member, sha256=entry["sha256"], size=entry["size"])
+                    stored = writer.add_stream(member, stream, default_storage.size(name))
+                files[name].update(member=member, sha256=stored["sha256"], size=stored["size"])
                 warnings += _mismatches(files[name])
             manifest = {
                 "format": archive.FORMAT,

@@ -9,15 +9,18 @@ an absurd id answers 400 or 404, never a database error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as django_filters
 from rest_framework import pagination, serializers
 from rest_framework.exceptions import ValidationError
+
+M = TypeVar("M", bound=Model)
 
 #: The largest value of a 64-bit signed integer column (SQLite and PostgreSQL bigint).
 MAX_ID = 2**63 - 1
@@ -93,11 +96,11 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
     return serializer.validated_data
 
 
-def referenced(queryset: QuerySet, pk: Any, field: str) -> Model:
+def referenced(queryset: QuerySet[M], pk: Any, field: str) -> M:
     """An object named in a request body, from the caller's visible ``queryset``. A
     missing and an out-of-scope object give the same 400 field error, so ids leak
     nothing."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist too
         raise ValidationError({field: [_("Not found.")]}) from None

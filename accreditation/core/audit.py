@@ -226,7 +226,7 @@ def _append_sql(vendor: str) -> str:
     if vendor not in _NEXT:
         raise NotImplementedError(f"The audit chain does not support {vendor}.")
     table = AuditEvent._meta.db_table
-    columns = ", ".join(field.column for field in _FIELDS)
+    columns = ", ".join(field.column for field in _FIELDS if field.column)  # concrete: all
     placeholders = ", ".join("%s" for field in _FIELDS)
     return (
         f"WITH c AS ({_NEXT[vendor].format(table=table)}) "
@@ -258,8 +258,9 @@ def audit_record(
     if assessment is None and isinstance(target, _assessment_model()):
         assessment = target
     event = AuditEvent(
-        assessment=assessment,
-        actor=actor if actor is not None and actor.pk else None,
+        # By id: this package knows neither the user nor the assessment model.
+        assessment_id=assessment.pk if assessment is not None else None,
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         action=stored_action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),

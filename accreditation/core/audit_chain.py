@@ -104,7 +104,7 @@ def chain_hash(prev_hash: str, event_id: int, content: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{event_id}\n{content}".encode()).hexdigest()
 
 
-def row_hash(prev_hash: str, event_id: int, fields: dict[str, Any]) -> str:
+def row_hash(prev_hash: str, event_id: int, fields: Mapping[str, Any]) -> str:
     """``chain_hash`` of a row given as a mapping with the ``CONTENT_FIELDS``."""
     return chain_hash(
         prev_hash, event_id, canonical_content(**{name: fields[name] for name in CONTENT_FIELDS})

@@ -18,11 +18,12 @@ so an incomplete submission is 422 everywhere and a stale version 409 everywhere
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.encoding import force_str
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 #: ``fields`` key of messages that belong to no one field.
@@ -36,7 +37,7 @@ class DomainError(Exception):
     code: str = "domain_error"
     status: int = 409
 
-    def __init__(self, message: str, *, code: str | None = None, details: Any = None):
+    def __init__(self, message: str | Promise, *, code: str | None = None, details: Any = None):
         super().__init__(message)
         self.message = message
         if code is not None:
@@ -53,7 +54,7 @@ class ConflictError(DomainError):
 
     code = "stale_version"
 
-    def __init__(self, message: str, *, current: dict[str, Any]):
+    def __init__(self, message: str | Promise, *, current: dict[str, Any]):
         super().__init__(message, details={"current": current})
         self.current = current
 
@@ -85,7 +86,7 @@ class IncompleteError(DomainError):
     code = "incomplete"
     status = 422
 
-    def __init__(self, message: str, *, problems: list[Problem]):
+    def __init__(self, message: str | Promise, *, problems: list[Problem]):
         super().__init__(message, details={"problems": [asdict(p) for p in problems]})
         self.problems = problems
 
@@ -97,7 +98,7 @@ class EvidenceRejected(DomainError):
     code = "evidence_rejected"
     status = 400
 
-    def __init__(self, message: str, *, reason: str, **details: Any):
+    def __init__(self, message: str | Promise, *, reason: str, **details: Any):
         super().__init__(message, details={"reason": reason, **details})
         self.reason = reason
 
@@ -191,6 +192,12 @@ def validation_fields(exc: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD: [force_str(m) for m in exc.messages]}
 
 
+@overload
+def refusal(
+    exc: DomainError | ValidationError | PermissionDenied | Http404 | ObjectDoesNotExist,
+) -> Refusal: ...
+@overload
+def refusal(exc: BaseException) -> Refusal | None: ...
 def refusal(exc: BaseException) -> Refusal | None:
     """How a service's refusal answers: a domain error with its own status, code and
     details; 400 ``invalid`` with the messages by field; 403 ``permission_denied``; 404

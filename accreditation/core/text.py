@@ -27,7 +27,8 @@ def text_errors(model: type[models.Model], **fields: str) -> dict[str, str]:
     PostgreSQL refuses the whole statement). Empty when all can be stored."""
     errors = unstorable_text(**fields)
     for name, value in fields.items():
-        limit = model._meta.get_field(name).max_length
+        field = model._meta.get_field(name)
+        limit = field.max_length if isinstance(field, models.Field) else None
         if limit is not None and len(value or "") > limit:
             errors[name] = _("At most %(limit)d characters (this has %(length)d).") % {
                 "limit": limit,

@@ -10,8 +10,16 @@ from accreditation.excel.labels import label as _label
 from accreditation.excel.writing import add_table, new_workbook, workbook_bytes
 
 SHEET = "公示名单"
-HEADERS = ("序号", "所在地区", "机构名称", "机构类型", "执业许可证登记号", "拟认定等级", "状态")
-HEADERS += ("异议数",)
+HEADERS = (
+    "序号",
+    "所在地区",
+    "机构名称",
+    "机构类型",
+    "执业许可证登记号",
+    "拟认定等级",
+    "状态",
+    "异议数",
+)
 ENTRY_STATUS_LABELS: dict[str, str] = {
     "listed": "公示中",
     "withdrawn": "已撤回（异议成立）",

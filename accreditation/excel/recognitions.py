@@ -89,7 +89,7 @@ def write(data: RecognitionList) -> bytes:
             f"生成日期：{data.generated_on.isoformat()}",
         ],
     )
-    counts: dict[str, Counter] = {}
+    counts: dict[str, Counter[str]] = {}
     for row in data.rows:
         if row.status == "active":
             counts.setdefault(row.group, Counter())[row.level] += 1
@@ -97,7 +97,7 @@ def write(data: RecognitionList) -> bytes:
         (group, *(tally[lv] for lv in LEVELS), sum(tally.values()))
         for group, tally in counts.items()
     ]
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for tally in counts.values():
         totals.update(tally)
     table.append(("合计", *(totals[lv] for lv in LEVELS), sum(totals.values())))

@@ -31,7 +31,9 @@ def neutralised(value: Any) -> Any:
 def new_workbook() -> Workbook:
     """An empty workbook (its default sheet removed)."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    default = workbook.active  # a new workbook's one sheet
+    if default is not None:
+        workbook.remove(default)
     return workbook
 
 

@@ -46,7 +46,7 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs) -> None:
-        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        self.path = (self.parent.path if self.parent is not None else "") + f"{self.code}/"
         super().save(*args, **kwargs)
 
     def contains(self, other: "Region") -> bool:

@@ -60,7 +60,7 @@ def render_certificate(data: CertificateData, *, font: CJKFont | None = None) ->
         pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
         invariant=1,
         pageCompression=1,
-        initialFontName=font.name,
+        initialFontName=font.name,  # type: ignore[arg-type]  # a font name; the stubs say float
     )
     canvas.setTitle(f"{CAMPAIGN}{TITLE} {fields.number}")
     canvas.setAuthor(fields.issuing_body)

@@ -4,6 +4,7 @@ furniture (running header, "第 X 页 / 共 Y 页" footer) and labels for codes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -92,13 +93,15 @@ def numbered_canvas(font: str, header_left: str, header_right: str) -> type[Canv
     """
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args: object, **kwargs: object) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, object]] = []
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            # Canvas._startPage and _pagesize: private state the recipe relies on; the
+            # stubs leave them out.
+            self._startPage()  # type: ignore[attr-defined]
 
         def save(self) -> None:
             total = len(self._pages)
@@ -109,7 +112,7 @@ def numbered_canvas(font: str, header_left: str, header_right: str) -> type[Canv
             super().save()
 
         def _furniture(self, number: int, total: int) -> None:
-            width, height = self._pagesize
+            width, height = self._pagesize  # type: ignore[attr-defined]
             self.saveState()
             self.setFont(font, 8)
             self.setFillColor(RULE)

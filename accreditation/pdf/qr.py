@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
+from reportlab.pdfgen.canvas import (  # type: ignore[attr-defined]  # not in types-reportlab
+    FILL_NON_ZERO,
+    Canvas,
+)
 
 #: Error-correction levels: L 7%, M 15%, Q 25%, H 30% of codewords recoverable.
 LEVELS: tuple[str, ...] = ("L", "M", "Q", "H")

@@ -9,6 +9,8 @@ review grade with findings (one long table, header row repeated on each page),
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -90,10 +92,10 @@ def render_assessment_report(data: ReportData, *, font: CJKFont | None = None) -
 
 
 def _table(
-    rows: list[list[object]], widths: list[float], styles: Styles, *, header: bool = True
+    rows: Sequence[Sequence[object]], widths: list[float], styles: Styles, *, header: bool = True
 ) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    commands: list[tuple[object, ...]] = [
+    table = Table([list(row) for row in rows], colWidths=widths, repeatRows=1 if header else 0)
+    commands: list[tuple[Any, ...]] = [
         # Empty cells of spanned rows are plain strings: keep them off Helvetica too.
         ("FONTNAME", (0, 0), (-1, -1), styles.cell.fontName),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
@@ -165,7 +167,7 @@ def _chapters(data: ReportData, styles: Styles, font: str) -> list[Flowable]:
     if not data.chapters:
         return []
     head = ["章", "名称", "适用条款", "不适用", "C级及以上", "B级及以上", "A级"]
-    rows: list[list[object]] = [[para(h, styles.head_cell) for h in head]]
+    rows: list[Sequence[object]] = [[para(h, styles.head_cell) for h in head]]
     for row in data.chapters:
         values = [
             row.code,
@@ -191,10 +193,10 @@ def _chapters(data: ReportData, styles: Styles, font: str) -> list[Flowable]:
 
 def _chart(chapters: tuple[ChapterRow, ...], font: str) -> Drawing:
     """Grouped bars per chapter: shares of C-or-better, B-or-better and A, in percent."""
-    drawing = Drawing(_WIDTH, 190)
-    drawing.initialFontName = font  # the renderer's initial state, else Helvetica
+    drawing = Drawing(_WIDTH, 190, initialFontName=font)  # the renderer's, else Helvetica
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 40, 30, _WIDTH - 150, 145
+    # types-reportlab types widget sizes as int; ReportLab's own check takes any number.
+    chart.x, chart.y, chart.width, chart.height = 40, 30, _WIDTH - 150, 145  # type: ignore[assignment]
     chart.data = [
         [round(100 * row.share(getattr(row, attr)), 1) for row in chapters]
         for attr in ("c_or_better", "b_or_better", "a")
@@ -216,7 +218,7 @@ def _chart(chapters: tuple[ChapterRow, ...], font: str) -> Drawing:
         chart.bars[index].strokeColor = None
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = _WIDTH - 95, 150
+    legend.x, legend.y = _WIDTH - 95, 150  # type: ignore[assignment]  # as chart.width
     legend.fontName = font
     legend.fontSize = 8
     legend.alignment = "right"
@@ -237,8 +239,8 @@ def _items(data: ReportData, styles: Styles) -> list[Flowable]:
     if not data.items:
         return []
     head = ["条款", "名称", "层级", "自评", "复核", "比对", "问题与发现"]
-    rows: list[list[object]] = [[para(h, styles.head_cell) for h in head]]
-    commands: list[tuple[object, ...]] = []
+    rows: list[Sequence[object]] = [[para(h, styles.head_cell) for h in head]]
+    commands: list[tuple[Any, ...]] = []
     names = {row.code: row.name for row in data.chapters}
     chapter = None
     for item in data.items:
@@ -300,7 +302,7 @@ def _gap(data: ReportData, styles: Styles) -> list[Flowable]:
         )
     )
     head = ["序号", "条款", "名称", "现等级", "目标等级"]
-    rows: list[list[object]] = [[para(h, styles.head_cell) for h in head]]
+    rows: list[Sequence[object]] = [[para(h, styles.head_cell) for h in head]]
     for number, upgrade in enumerate(gap.upgrades, 1):
         rows.append(
             [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from accreditation.pdf.data import (
     CertificateData,
@@ -41,7 +42,7 @@ _FINDINGS = (
 _GRADES = ("A", "B", "C", "B", "none", "A", "C", "NA")
 
 
-def sample_fields(**overrides: object) -> CertificateFields:
+def sample_fields(**overrides: Any) -> CertificateFields:
     fields = CertificateFields(
         number="YZJC-2026-990102-0042",
         institution_name="示范市示范区青山街道社区卫生服务中心",
@@ -57,7 +58,7 @@ def sample_fields(**overrides: object) -> CertificateFields:
 
 
 def sample_certificate(
-    *, status: str = "valid", secret: bytes = SAMPLE_SECRET, **overrides: object
+    *, status: str = "valid", secret: bytes = SAMPLE_SECRET, **overrides: Any
 ) -> CertificateData:
     fields = sample_fields(**overrides)
     return CertificateData(

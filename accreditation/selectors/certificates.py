@@ -92,6 +92,8 @@ def certificate_fields(record: CertificateRecord) -> CertificateFields:
     else :func:`live_fields`. Raises ``ValueError`` for stored values that cannot be
     a certificate's (an altered row)."""
     if record.verification_code:
+        if record.cycle_year is None or record.issue_date is None or record.valid_until is None:
+            raise ValueError("a rendered certificate lacks its year or dates: an altered row")
         return CertificateFields(
             number=record.number,
             institution_name=record.institution_name,
@@ -169,7 +171,9 @@ def certificate_lookup(
     record = records.filter(number=number).first()
     if record is None:
         as_code = canonical_code(number)
-        record = records.filter(verification_code=as_code).first() if as_code else None
+        if not as_code:
+            return None
+        record = records.filter(verification_code=as_code).first()
         if record is None:
             return None
         code = as_code

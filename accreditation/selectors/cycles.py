@@ -53,7 +53,7 @@ def cycles_for_officer(*, viewer: User) -> list[Cycle]:
     """Cycles an officer can run checks in: their province's (every province's for
     national officers), newest first, with the province."""
     cycles = Cycle.objects.select_related("province").order_by("-year", "province__code")
-    if viewer.region_id is not None:
+    if viewer.region is not None:
         cycles = cycles.filter(province__path=_province_code(viewer.region.path) + "/")
     return list(cycles)
 

@@ -79,13 +79,13 @@ def recognition_list(
     the region (``Action.REGION_REPORT``). Three queries."""
     require(user, Action.REGION_REPORT, region)
     prefix = region.path if region else ""
-    recognitions = Recognition.objects.filter(
-        institution__region__path__startswith=prefix
-    ).select_related("institution__region", "cycle")
+    query = Recognition.objects.filter(institution__region__path__startswith=prefix).select_related(
+        "institution__region", "cycle"
+    )
     if year is not None:
-        recognitions = recognitions.filter(cycle__year=year)
+        query = query.filter(cycle__year=year)
     recognitions = sorted(
-        recognitions,
+        query,
         key=lambda r: (
             r.institution.region.path[len(prefix) :].split("/", 1)[0],
             LEVEL_ORDER.get(r.level, 9),

@@ -151,7 +151,10 @@ def officer_dashboard(
     direct = RegionProgress(region.pk if region else None, code, name, level, zone)
     width = len(prefix) + (len(children[0].code) + 1 if children else 0)
     institutions = Institution.objects.all()
-    assessments = Assessment.objects.filter(cycle__year=year)
+    # No cycle yet: nothing to count (a year of None would match no row either).
+    assessments = Assessment.objects.none()
+    if year is not None:
+        assessments = Assessment.objects.filter(cycle__year=year)
     recognitions = Recognition.objects.filter(status=Recognition.Status.ACTIVE)
     if prefix:
         institutions = institutions.filter(region__path__startswith=prefix)

@@ -23,17 +23,19 @@ def region_get_for_user(*, user: Any, region_id: int) -> Region | None:
 def regions_below_officer(*, viewer: User) -> list[Region]:
     """The officer's region and the regions one level below it, for filters; the
     provinces for national officers."""
-    if viewer.region_id is None:
+    region = viewer.region
+    if region is None:
         return list(Region.objects.filter(parent=None).order_by("code"))
-    return [viewer.region, *Region.objects.filter(parent=viewer.region).order_by("code")]
+    return [region, *Region.objects.filter(parent=region).order_by("code")]
 
 
 def check_regions_for_officer(*, viewer: User) -> list[Region]:
     """The regions a consistency check can cover: the officer's region and the one level
     below it; every province and city for national officers."""
-    if viewer.region_id is None:
+    region = viewer.region
+    if region is None:
         return list(Region.objects.filter(level__in=["province", "city"]).order_by("path"))
-    return [viewer.region, *Region.objects.filter(parent=viewer.region).order_by("code")]
+    return [region, *Region.objects.filter(parent=region).order_by("code")]
 
 
 def regions_by_path(*, paths: Iterable[str]) -> dict[str, Region]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -35,6 +35,9 @@ from accreditation.selectors.visibility import assessment_scope, assessments_vis
 from accreditation.services.common import lock_assessment, refuse_unless_editable
 from accreditation.services.reviews import assessment_return as assessment_return
 from standards.models import Item
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Status = Assessment.Status
 Value = ItemGrade.Value
@@ -227,7 +230,13 @@ def _merge_item_values(
     )
 
 
-def _locked_grade(actor: User, assessment_id: int, item_code: str) -> ItemGrade | None:
+class _MetricCode(TypedDict):
+    metric_code: str
+
+
+def _locked_grade(
+    actor: User, assessment_id: int, item_code: str
+) -> WithAnnotations[ItemGrade, _MetricCode] | None:
     """The item's row with its assessment, both locked, or None when the item is
     unknown or the assessment is out of ``actor``'s scope (nothing is locked then).
 

@@ -118,6 +118,7 @@ def _issue(
         record.sha256 = hashlib.sha256(pdf).hexdigest()
         record.rendered_at = timezone.now()
         record.file.save(certificate_file_name(record), ContentFile(pdf), save=False)
+        assert record.file.name  # set by save()
         written.append(record.file.name)
         record.save()
         audit_record(
@@ -156,7 +157,7 @@ def certificate_reissue(
         with transaction.atomic():
             issued = _reissue(actor, certificate, reason)
     except BaseException:
-        if issued is not None and issued.file:  # rolled back after the file was stored
+        if issued is not None and issued.file.name:  # rolled back after the file was stored
             default_storage.delete(issued.file.name)
         raise
     return issued

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accreditation.core.audit import audit_record
+from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import InvalidTransition, NotEditable
 from accreditation.models import ALLOWED_TRANSITIONS, Assessment, User
 
@@ -51,7 +51,7 @@ def assessment_transition(
     to_status: str,
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,

@@ -240,6 +240,7 @@ def consistency_check_complete(*, actor: User, check: ConsistencyCheck) -> Consi
                     s.grades,
                 )
                 for s in samples
+                if s.grades is not None  # every one: refused above otherwise
             ],
             depth,
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,6 +81,13 @@ def _write_all(
 
 
 # ------------------------------------------------------------------------ institutions
+
+
+class _FactValues(TypedDict):
+    medical_staff: int
+    service_population: int
+    beds: int
+    inpatient_ward: bool
 
 
 @dataclass
@@ -163,10 +170,8 @@ def institutions_import(
                 % {"region": current.region},
             )
             continue
-        at = row.facts.effective_from if row.facts else None
-        plans.append(
-            _InstitutionPlan(row, region, current, facts.get((current.pk, at)) if current else None)
-        )
+        known = facts.get((current.pk, row.facts.effective_from)) if current and row.facts else None
+        plans.append(_InstitutionPlan(row, region, current, known))
     if table.errors:
         raise ImportRefused(table.errors)
 
@@ -193,7 +198,7 @@ def institutions_import(
             changed = institution_details_set(actor=actor, institution=institution, **details)
             outcome = "updated" if changed else "unchanged"
         if row.facts is not None:
-            values = {
+            values: _FactValues = {
                 "medical_staff": row.facts.medical_staff,
                 "service_population": row.facts.service_population,
                 "beds": row.facts.beds,
@@ -316,7 +321,7 @@ def experts_import(
                 % {"value": ", ".join(unknown)},
             )
             ok = False
-        if ok:
+        if ok and region is not None:  # no region: refused above
             conflicts = [institutions[code] for code in row.declared_conflicts]
             plans.append(_ExpertPlan(row, user, region, employer, conflicts))
     if table.errors:

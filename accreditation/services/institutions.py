@@ -168,7 +168,7 @@ def institution_facts_record(
         errors["beds"] = _("An inpatient ward needs beds.")
     if errors:
         raise ValidationError(errors)
-    values = {
+    values: dict[str, object] = {
         "medical_staff": medical_staff,
         "service_population": service_population,
         "beds": beds,
@@ -187,8 +187,8 @@ def institution_facts_record(
                 institution=institution, effective_from=effective_from, **values
             )
         else:
-            for name, value in values.items():
-                setattr(row, name, value)
+            for name, new in values.items():
+                setattr(row, name, new)
             row.save()
         audit_record(
             actor=actor,

@@ -239,7 +239,7 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, reason
         current.status, current.resolution_reason = target, reason
         current.resolved_by, current.resolved_at = actor, now
         current.save(update_fields=["status", "resolution_reason", "resolved_by", "resolved_at"])
-        after = {"status": target}
+        after: dict[str, object] = {"status": target}
         if upheld:
             check_transition(locked, Status.CONSOLIDATION)
             Objection.objects.filter(entry=entry, status=Objection.Status.OPEN).update(

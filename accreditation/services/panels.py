@@ -61,19 +61,24 @@ def panel_assign(
                 _("The assessment is not waiting for a panel."),
                 details={"open": driver.open_step_names(assessment=locked)},
             )
-        conflicts = []
-        for expert in experts:
-            rules = conflict_rules_for(expert=expert, assessment=locked)
-            if rules:
-                conflicts.append({"expert": expert.pk, "username": expert.username, "rules": rules})
+        conflicts = [
+            (expert, rules)
+            for expert in experts
+            if (rules := conflict_rules_for(expert=expert, assessment=locked))
+        ]
         if conflicts:
             described = "; ".join(
-                f"{c['username']}: " + ", ".join(str(RULE_LABELS[r]) for r in c["rules"])
-                for c in conflicts
+                f"{expert.username}: " + ", ".join(str(RULE_LABELS[r]) for r in rules)
+                for expert, rules in conflicts
             )
             raise ConflictOfInterest(
                 _("Conflict of interest: %(conflicts)s.") % {"conflicts": described},
-                details={"conflicts": conflicts},
+                details={
+                    "conflicts": [
+                        {"expert": expert.pk, "username": expert.username, "rules": rules}
+                        for expert, rules in conflicts
+                    ]
+                },
             )
         assignments = [
             ExpertAssignment.objects.create(

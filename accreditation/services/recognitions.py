@@ -199,7 +199,7 @@ def _set_status(actor: User | None, recognition: Recognition, status: str, reaso
     )
     audit_record(
         actor=actor,
-        action=STATUS_ACTIONS[status],
+        action=STATUS_ACTIONS[Recognition.Status(status)],
         target=recognition,
         assessment=recognition.assessment,
         before={"status": before},

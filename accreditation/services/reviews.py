@@ -229,7 +229,7 @@ def assessment_return(
         locked = lock_assessment(assessment, "institution__region", "cycle")
         require(actor, Action.ASSESSMENT_RETURN, locked)
         check_transition(locked, Status.RETURNED)
-        errors: dict[str, str] = {}
+        errors: dict[str, str | list[str]] = {}
         if not reason:
             errors["reason"] = _("Say why the assessment is returned.")
         try:

@@ -4,10 +4,11 @@ it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,7 @@ def completeness_problems(
 
 def _snapshot_data(
     assessment: Assessment,
-    rows: list[dict[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     inputs: ScoringInputs,
     attachments: Mapping[str, list[AttachmentInfo]],
     submitted_at: Any,
@@ -186,11 +187,9 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
                 "metric_value",
                 "note",
                 "version",
-                "item__evidence_required",
+                evidence_required=F("item__evidence_required"),
             )
         )
-        for row in rows:
-            row["evidence_required"] = row.pop("item__evidence_required")
         attachments = assessment_attachments(assessment=locked)
         problems = completeness_problems(rows=rows, inputs=inputs, attachments=attachments)
         if problems:

@@ -26,6 +26,15 @@ Role = User.Role
 View = Callable[..., HttpResponse]
 
 
+class SignedInRequest(HttpRequest):
+    """The request a view behind :func:`role_required`, :func:`json_role_required` or
+    ``login_required`` receives: its ``user`` is a signed-in :class:`User`, never
+    ``AnonymousUser`` (the gates turn everyone else away). For the type checker only;
+    views annotate their request with it."""
+
+    user: User
+
+
 def _has_role(user: Any, roles: tuple[str, ...]) -> bool:
     return bool(user.is_active and user.role and user.role in roles)
 
@@ -66,7 +75,7 @@ def json_role_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
-def assessment_or_404(request: HttpRequest, assessment_id: int) -> Assessment:
+def assessment_or_404(request: SignedInRequest, assessment_id: int) -> Assessment:
     """The assessment (with cycle, institution, region and edition) if the user may
     see it; 404 otherwise."""
     try:

@@ -15,10 +15,10 @@ Role = User.Role
 
 def scope_label(user: User) -> str:
     """The institution or region the user acts for ("" for experts and administrators)."""
-    if user.role == Role.INSTITUTION_STAFF and user.institution_id:
+    if user.role == Role.INSTITUTION_STAFF and user.institution is not None:
         return user.institution.name
     if user.role in (Role.COUNTY_REVIEWER, Role.OFFICER):
-        if user.region_id:
+        if user.region is not None:
             return user.region.name
         if user.role == Role.OFFICER:
             return _("National")

@@ -21,7 +21,9 @@ class TargetLevelForm(forms.Form):
     def __init__(self, *args: Any, levels: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         labels = dict(Level.choices)
-        self.fields["target_level"].choices = [(level, labels[level]) for level in levels]
+        field = self.fields["target_level"]
+        assert isinstance(field, forms.ChoiceField)  # declared above
+        field.choices = [(level, labels[level]) for level in levels]
 
 
 class EvidenceUploadForm(forms.Form):

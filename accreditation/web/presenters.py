@@ -105,7 +105,7 @@ def criteria_of(row: ChecklistRow) -> list[CriterionView]:
     criteria = item_criteria(item=item)
     for criterion in sorted(criteria, key=lambda c: GRADE_ORDER.get(c.grade, 9)):
         threshold = ""
-        if criterion.threshold_operator:
+        if criterion.threshold_operator and criterion.threshold_value is not None:
             symbol = dict(Criterion.Operator.choices).get(criterion.threshold_operator, "")
             value = number_format(criterion.threshold_value.normalize())
             threshold = " ".join(

@@ -136,7 +136,10 @@ class ConditionResultSerializer(serializers.Serializer):
         help_text="eligibility, basic_C, basic_B, basic_A, recommended_C or must_pass."
     )
     passed = serializers.BooleanField()
-    required = serializers.FloatField(required=False, help_text="Share conditions only.")
+    # Declared fields leave the class (DRF's metaclass): no clash with Field.required.
+    required = serializers.FloatField(  # type: ignore[assignment]
+        required=False, help_text="Share conditions only."
+    )
     actual = serializers.FloatField(required=False)
     required_count = serializers.IntegerField(required=False)
     actual_count = serializers.IntegerField(required=False)

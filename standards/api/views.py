@@ -83,7 +83,7 @@ class EditionDetail(generics.RetrieveAPIView):
         )
 
 
-class EditionItemsMixin:
+class EditionItemsMixin(generics.GenericAPIView[Item]):
     queryset = Item.objects.none()
     serializer_class = ItemSerializer
 
@@ -279,5 +279,5 @@ class RuleSetRetire(RuleSetAction):
 
 
 def _with_count(edition: Edition) -> Edition:
-    edition.item_count = edition.items.count()
-    return edition
+    """``edition`` read again with its ``item_count``, as the list annotates it."""
+    return Edition.objects.annotate(item_count=Count("items")).get(pk=edition.pk)

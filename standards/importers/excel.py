@@ -239,7 +239,7 @@ class _Reader:
             return None
         match = CONDITION.match(text)
         value = _number(match.group(3)) if match else INVALID
-        if value is INVALID:
+        if match is None or value is INVALID:
             return self.bad(path, ("applicability",), f"{show(text)} is not 'fact op value'")
         return {"fact": match.group(1), "op": match.group(2), "value": value}
 
@@ -248,7 +248,7 @@ class _Reader:
             return None
         match = THRESHOLD.match(text)
         value = _number(match.group(2)) if match else INVALID
-        if value is INVALID or isinstance(value, bool):
+        if match is None or value is INVALID or isinstance(value, bool):
             return self.bad(
                 path,
                 ("criteria", grade, "threshold"),

@@ -77,7 +77,7 @@ class _Lazy:
     def get(self) -> Any:
         if self._value is _Lazy:
             self._value = self._func(*self._args)
-            self._func = self._args = None
+            self._func, self._args = None, ()  # drop the references
         return self._value
 
 

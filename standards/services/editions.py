@@ -15,7 +15,7 @@ from accreditation.core.audit import AuditAction, audit_record
 from standards.importers.edition import edition_from_document
 from standards.importers.errors import Checker, MappingLocator
 from standards.importers.fields import EDITION_CODE
-from standards.importers.types import ChapterData, EditionData
+from standards.importers.types import ChapterData, EditionData, ItemData, SectionData
 from standards.models import (
     Chapter,
     Criterion,
@@ -94,7 +94,8 @@ def _tree_create(*, edition: Edition, chapters: tuple[ChapterData, ...]) -> None
         for n, ch in enumerate(chapters, start=1)
     ]
     Chapter.objects.bulk_create(chapter_rows)
-    section_rows, section_data = [], []
+    section_rows: list[Section] = []
+    section_data: list[SectionData] = []
     for chapter, ch in zip(chapter_rows, chapters, strict=True):
         for n, sec in enumerate(ch.sections, start=1):
             section_rows.append(
@@ -102,7 +103,8 @@ def _tree_create(*, edition: Edition, chapters: tuple[ChapterData, ...]) -> None
             )
             section_data.append(sec)
     Section.objects.bulk_create(section_rows)
-    item_rows, item_data = [], []
+    item_rows: list[Item] = []
+    item_data: list[ItemData] = []
     for section, sec in zip(section_rows, section_data, strict=True):
         for item in sec.items:
             item_rows.append(

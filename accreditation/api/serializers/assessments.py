@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import ClassVar
 
 from django.urls import reverse
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from accreditation.models import (
     AssessmentSnapshot,
     EvidenceAttachment,
     ItemGrade,
+    User,
 )
 from standards.api.serializers import (
     CriterionSerializer,
@@ -21,7 +23,7 @@ from standards.api.serializers import (
     FactsSerializer,
     GapPlanSerializer,
 )
-from standards.models import Level
+from standards.models import Edition, Level
 
 
 class CycleRefSerializer(serializers.Serializer):
@@ -39,7 +41,7 @@ class InstitutionRefSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     cycle = CycleRefSerializer(read_only=True)
     institution = InstitutionRefSerializer(read_only=True)
-    edition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    edition = serializers.SlugRelatedField[Edition](slug_field="code", read_only=True)
     is_editable = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -72,7 +74,9 @@ class TargetLevelSerializer(serializers.Serializer):
 
 class ItemGradeSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item_code", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+
+    _fields_once: ClassVar[dict[str, serializers.Field]]  # set by the first get_fields()
 
     class Meta:
         model = ItemGrade
@@ -155,7 +159,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     sha256 = serializers.CharField(source="evidence.sha256", read_only=True)
     size = serializers.IntegerField(source="evidence.size", read_only=True)
     file_type = serializers.CharField(source="evidence.file_type", read_only=True)
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -198,7 +202,7 @@ class EvidenceAttachSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.ModelSerializer):
-    returned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    returned_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = AssessmentReturn
@@ -217,7 +221,7 @@ class ReturnInputSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     provisional_level = serializers.SerializerMethodField()
 
     class Meta:
@@ -230,7 +234,11 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
 
 class SnapshotDetailSerializer(SnapshotSerializer):
-    data = serializers.JSONField(read_only=True, help_text="The frozen submission.")
+    # A declared field is taken out of the class by DRF's metaclass; the stubs cannot
+    # tell and see it shadow Serializer.data.
+    data = serializers.JSONField(  # type: ignore[assignment]
+        read_only=True, help_text="The frozen submission."
+    )
 
     class Meta(SnapshotSerializer.Meta):
         fields = [*SnapshotSerializer.Meta.fields, "data"]

@@ -8,7 +8,7 @@ class ErrorBodySerializer(serializers.Serializer):
     message = serializers.CharField(help_text="Human-readable, translated.")
     # A declared field named "fields" is taken out of the class by DRF's metaclass, so it
     # does not shadow ``Serializer.fields``.
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # the stubs cannot tell
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Messages per field; nested fields joined with dots.",
     )

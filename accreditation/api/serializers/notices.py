@@ -22,6 +22,7 @@ from accreditation.models import (
     ReductionEntry,
     Region,
     Stage,
+    User,
 )
 from standards.models import Level
 
@@ -70,8 +71,8 @@ class NoticeOpenSerializer(serializers.Serializer):
 
 class ObjectionSerializer(serializers.ModelSerializer):
     assessment = serializers.IntegerField(source="entry.assessment_id", read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    resolved_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Objection
@@ -105,8 +106,10 @@ class ObjectionResolveSerializer(serializers.Serializer):
 
 
 class CertificateSerializer(serializers.ModelSerializer):
-    issued_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    supersedes = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    issued_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    supersedes = serializers.SlugRelatedField[CertificateRecord](
+        slug_field="number", read_only=True
+    )
 
     class Meta:
         model = CertificateRecord
@@ -157,7 +160,7 @@ class RecognitionSerializer(serializers.ModelSerializer):
 
 
 class LookBackSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = LookBack
@@ -189,7 +192,7 @@ class LookBackInputSerializer(serializers.Serializer):
 
 
 class SampleSerializer(serializers.ModelSerializer):
-    rescored_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rescored_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = ConsistencySample
@@ -207,7 +210,7 @@ class SampleSerializer(serializers.ModelSerializer):
 
 class CheckSerializer(serializers.ModelSerializer):
     region = RegionRefSerializer(read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     samples = SampleSerializer(many=True, read_only=True)
 
     class Meta:
@@ -251,7 +254,7 @@ class ReductionEntrySerializer(serializers.ModelSerializer):
 
 class ReductionSerializer(serializers.ModelSerializer):
     region = RegionRefSerializer(read_only=True)
-    applied_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    applied_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     entries = ReductionEntrySerializer(many=True, read_only=True)
 
     class Meta:
@@ -273,7 +276,10 @@ class ReductionItemSerializer(serializers.Serializer):
 class ReductionInputSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     reason = serializers.CharField(allow_blank=True, max_length=10_000)
-    items = ReductionItemSerializer(many=True, allow_empty=False, max_length=1000)
+    # With many=True DRF hands max_length to the ListSerializer; the stubs do not know.
+    items = ReductionItemSerializer(  # type: ignore[call-arg]
+        many=True, allow_empty=False, max_length=1000
+    )
     check_run = IdField(required=False, allow_null=True, default=None)
 
 
@@ -334,7 +340,7 @@ class ReissueSerializer(serializers.Serializer):
 class CertificateBatchSerializer(serializers.ModelSerializer):
     notice = serializers.CharField(source="notice.document_number", read_only=True)
     region = RegionRefSerializer(read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = CertificateBatch

@@ -18,7 +18,7 @@ class TokenSerializer(serializers.Serializer):
 
 class UserSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="first_name", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField[Region](slug_field="code", read_only=True)
 
     class Meta:
         model = User
@@ -60,7 +60,7 @@ class UserCreateSerializer(serializers.Serializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = AuditEvent

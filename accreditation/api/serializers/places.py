@@ -15,12 +15,16 @@ from accreditation.models import (
     InstitutionFacts,
     Region,
     Stage,
+    User,
 )
 from standards.models import Edition, Level, RuleSet
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Declared fields leave the class (DRF's metaclass): no clash with Field.parent.
+    parent = serializers.SlugRelatedField[Region](  # type: ignore[assignment]
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Region
@@ -32,7 +36,7 @@ class RegionCreateSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=12)
     name = serializers.CharField(max_length=100)
     level = serializers.ChoiceField(choices=Region.Level.choices)
-    parent = serializers.SlugRelatedField(
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]  # as above
         slug_field="code",
         queryset=Region.objects.all(),
         required=False,
@@ -74,7 +78,7 @@ class InstitutionCreateSerializer(serializers.Serializer):
 
 
 class FactsRecordSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = InstitutionFacts
@@ -100,7 +104,7 @@ class FactsInputSerializer(serializers.Serializer):
 
 
 class CycleStandardSerializer(serializers.ModelSerializer):
-    edition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    edition = serializers.SlugRelatedField[Edition](slug_field="code", read_only=True)
     rule_sets = serializers.SerializerMethodField()
 
     class Meta:

@@ -30,7 +30,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     step = serializers.CharField(source="flow_task.name", read_only=True)
     title = serializers.CharField(source="flow_task.task_title", read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     assessment = serializers.IntegerField(
         source="process.assessmentprocess.assessment_id", read_only=True
     )
@@ -72,7 +72,7 @@ class CountyForwardSerializer(serializers.Serializer):
 
 
 class CountyReviewSerializer(serializers.ModelSerializer):
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = CountyReview
@@ -82,7 +82,7 @@ class CountyReviewSerializer(serializers.ModelSerializer):
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
     snapshot = serializers.IntegerField(source="snapshot.sequence", read_only=True)
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    closed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     county_review = serializers.SerializerMethodField()
 
     class Meta:
@@ -136,7 +136,7 @@ class ExpertSerializer(serializers.ModelSerializer):
 class PanelMemberSerializer(serializers.ModelSerializer):
     expert = serializers.IntegerField(source="expert_id", read_only=True)
     username = serializers.CharField(source="expert.username", read_only=True)
-    assigned_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = ExpertAssignment
@@ -190,7 +190,7 @@ class ExpertReviewSerializer(serializers.ModelSerializer):
 
 
 class ConsolidationSerializer(serializers.ModelSerializer):
-    lead = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    lead = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = Consolidation
@@ -224,7 +224,7 @@ class ConsolidatedGradeInputSerializer(serializers.Serializer):
 
 
 class ResultSerializer(serializers.ModelSerializer):
-    computed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    computed_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
 
     class Meta:
         model = AssessmentResult
@@ -245,7 +245,7 @@ class ResultSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    officer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    officer = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
     is_override = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -283,4 +283,7 @@ class BatchDecisionSerializer(DecisionInputSerializer):
 
 
 class BatchDecisionsSerializer(serializers.Serializer):
-    decisions = BatchDecisionSerializer(many=True, allow_empty=False, max_length=500)
+    # With many=True DRF hands max_length to the ListSerializer; the stubs do not know.
+    decisions = BatchDecisionSerializer(  # type: ignore[call-arg]
+        many=True, allow_empty=False, max_length=500
+    )

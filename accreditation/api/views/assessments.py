@@ -29,7 +29,7 @@ from accreditation.api.serializers.assessments import (
     TargetLevelSerializer,
 )
 from accreditation.api.serializers.people import AuditEventSerializer
-from accreditation.api.views.base import AssessmentScoped
+from accreditation.api.views.base import AssessmentScoped, caller
 from accreditation.core.api import referenced, validated
 from accreditation.models import (
     Assessment,
@@ -286,5 +286,5 @@ class AssessmentHistory(AssessmentScoped, generics.ListAPIView):
 
     def get_queryset(self):
         return audit_events_for_assessment(
-            viewer=self.request.user, assessment=self.get_assessment()
+            viewer=caller(self.request), assessment=self.get_assessment()
         )

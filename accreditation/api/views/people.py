@@ -10,6 +10,7 @@ from accreditation.api.serializers.people import (
     UserCreateSerializer,
     UserSerializer,
 )
+from accreditation.api.views.base import caller
 from accreditation.core.api import validated
 from accreditation.models import AuditEvent, User
 from accreditation.selectors import audit_events_by_user, users_visible_to
@@ -59,4 +60,6 @@ class UserHistory(generics.ListAPIView):
 
     def get_queryset(self):
         subject = users_visible_to(self.request.user).get(pk=self.kwargs["pk"])
-        return audit_events_by_user(viewer=self.request.user, user=subject).select_related("actor")
+        return audit_events_by_user(viewer=caller(self.request), user=subject).select_related(
+            "actor"
+        )

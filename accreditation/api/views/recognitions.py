@@ -280,4 +280,5 @@ class CertificateVerify(APIView):
 
 
 def _public(check: CertificateCheck) -> dict:
-    return {field: getattr(check, field) for field in VerificationSerializer().fields}
+    names = list(VerificationSerializer().fields)  # BindingDict iterates over the names
+    return {name: getattr(check, name) for name in names}

@@ -33,7 +33,7 @@ from accreditation.api.serializers.reviews import (
     ReviewRoundSerializer,
     TaskSerializer,
 )
-from accreditation.api.views.base import AssessmentScoped
+from accreditation.api.views.base import AssessmentScoped, caller
 from accreditation.core.api import referenced, validated
 from accreditation.models import (
     AssessmentResult,
@@ -133,7 +133,7 @@ class RoundList(AssessmentScoped, generics.ListAPIView):
 
     def get_queryset(self):
         return review_rounds_for(
-            viewer=self.request.user, assessment=self.get_assessment()
+            viewer=caller(self.request), assessment=self.get_assessment()
         ).select_related("snapshot")
 
 
@@ -186,7 +186,7 @@ class ExpertGradeList(AssessmentScoped, generics.ListAPIView):
     ordering = ["review__expert_id", "id"]
 
     def get_queryset(self):
-        return expert_item_grades_for(viewer=self.request.user, assessment=self.get_assessment())
+        return expert_item_grades_for(viewer=caller(self.request), assessment=self.get_assessment())
 
 
 @extend_schema(tags=TAGS)
@@ -246,7 +246,9 @@ class ConsolidationItems(AssessmentScoped, generics.ListAPIView):
     ordering = ["-disagreement", "position"]
 
     def get_queryset(self):
-        return consolidation_grades_for(viewer=self.request.user, assessment=self.get_assessment())
+        return consolidation_grades_for(
+            viewer=caller(self.request), assessment=self.get_assessment()
+        )
 
 
 @extend_schema(tags=TAGS)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
 from accreditation.excel import experts, institutions
 
-TEMPLATES = {"institutions": institutions.write, "experts": experts.write}
+TEMPLATES: dict[str, Callable[[], bytes]] = {
+    "institutions": institutions.write,
+    "experts": experts.write,
+}
 
 
 class Command(BaseCommand):

@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 f"Audit chain broken ({report.problem.kind}) at row "
                 f"{report.problem.event_id}: {report.problem.message}."
             )
-        if report.anchor_ok is False:
+        if report.anchor_ok is False and anchor is not None:  # False only with an anchor
             raise CommandError(
                 f"Audit chain rewritten: row {anchor[0]} no longer has the anchored hash "
                 "(or is gone). Every row after it is suspect."

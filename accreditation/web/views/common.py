@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accreditation.models import EvidenceAttachment, User
 from accreditation.selectors.assessment_lists import assessments_recent_for_user
 from accreditation.selectors.visibility import attachment_get_for_user
-from accreditation.web.access import assessment_or_404
+from accreditation.web.access import SignedInRequest, assessment_or_404
 
 Role = User.Role
 #: Roles with a start page of their own; the others see the home page.
@@ -33,7 +33,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Send each role to its start page; administrators see the assessments and a
     link to the admin."""
     user = request.user
@@ -48,7 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, assessment_id: int, attachment_id: int) -> FileResponse:
+def evidence_download(
+    request: SignedInRequest, assessment_id: int, attachment_id: int
+) -> FileResponse:
     """An evidence file of an assessment the user may see, as a download (never shown
     inline: the content was only checked for its type)."""
     assessment = assessment_or_404(request, assessment_id)

@@ -5,11 +5,12 @@ consolidation with the disagreements first."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,7 +31,12 @@ from accreditation.selectors.reviews import consolidation_rows, expert_grades_fo
 from accreditation.selectors.workspace import assessment_workspace
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
 from accreditation.services.experts import expert_grade_save, expert_review_submit
-from accreditation.web.access import assessment_or_404, json_role_required, role_required
+from accreditation.web.access import (
+    SignedInRequest,
+    assessment_or_404,
+    json_role_required,
+    role_required,
+)
 from accreditation.web.presenters import (
     GRADE_CHOICES,
     GRADE_LABELS,
@@ -48,6 +54,23 @@ Status = Assessment.Status
 Role = ExpertAssignment.Role
 
 
+@dataclass(frozen=True, slots=True)
+class _ScoringSection:
+    """A checklist section of the scoring page: each item with the expert's own grade,
+    the evidence they checked and the other experts' grades."""
+
+    code: str
+    title: str
+    items: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class _ScoringChapter:
+    code: str
+    title: str
+    sections: list[_ScoringSection]
+
+
 def _step_link(row: InboxRow) -> dict[str, str]:
     """Where an open step is taken: the consolidation worksheet or the scoring page."""
     if row.step == Step.CONSOLIDATE:
@@ -59,7 +82,7 @@ def _step_link(row: InboxRow) -> dict[str, str]:
 
 @require_GET
 @role_required(EXPERT)
-def tasks(request: HttpRequest) -> HttpResponse:
+def tasks(request: SignedInRequest) -> HttpResponse:
     """The expert's open steps (grading, consolidating) and every assignment."""
     open_steps = [
         {"row": row, "target": level_label(row.target_level), **_step_link(row)}
@@ -71,7 +94,7 @@ def tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _own_and_others(request: HttpRequest, assessment: Assessment) -> tuple[Any, list]:
+def _own_and_others(request: SignedInRequest, assessment: Assessment) -> tuple[Any, list]:
     reviews = expert_grades_for(viewer=request.user, assessment=assessment)
     own = next((r for r in reviews if r.expert_id == request.user.pk), None)
     others = [r for r in reviews if r.expert_id != request.user.pk]
@@ -85,7 +108,7 @@ def _summary_context(assessment: Assessment, own: Any, total: int) -> dict[str, 
 
 @require_GET
 @role_required(EXPERT)
-def scoring(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def scoring(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Every item with its criteria, the institution's self-grade, notes and evidence
     beside the expert's own grade, finding, on-site note and the evidence checked.
     Editable while the expert's grading step is open; afterwards the other experts'
@@ -97,24 +120,38 @@ def scoring(request: HttpRequest, assessment_id: int) -> HttpResponse:
     editable = assessment.status == Status.EXPERT_REVIEW and not (own and own.submitted)
     names = usernames_by_id(user_ids=[r.expert_id for r in others])
     own_grades = own.grades if own else {}
-    chapters = checklist_chapters(workspace)
-    for chapter in chapters:
-        for section in chapter.sections:
-            section.items = [
-                {
-                    "entry": entry,
-                    "own": own_grades.get(entry.code),
-                    "checked": set(own_grades[entry.code].evidence_checked)
-                    if entry.code in own_grades
-                    else set(),
-                    "others": [
-                        (names.get(r.expert_id, ""), grade_label(r.grades[entry.code].grade))
-                        for r in others
-                        if entry.code in r.grades
+    chapters = [
+        _ScoringChapter(
+            chapter.code,
+            chapter.title,
+            [
+                _ScoringSection(
+                    section.code,
+                    section.title,
+                    [
+                        {
+                            "entry": entry,
+                            "own": own_grades.get(entry.code),
+                            "checked": set(own_grades[entry.code].evidence_checked)
+                            if entry.code in own_grades
+                            else set(),
+                            "others": [
+                                (
+                                    names.get(r.expert_id, ""),
+                                    grade_label(r.grades[entry.code].grade),
+                                )
+                                for r in others
+                                if entry.code in r.grades
+                            ],
+                        }
+                        for entry in section.items
                     ],
-                }
-                for entry in section.items
-            ]
+                )
+                for section in chapter.sections
+            ],
+        )
+        for chapter in checklist_chapters(workspace)
+    ]
     context = {
         "assessment": assessment,
         "chapters": chapters,
@@ -138,7 +175,7 @@ def scoring(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_GET
 @json_role_required(EXPERT)
-def scoring_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
+def scoring_summary(request: SignedInRequest, assessment_id: int) -> JsonResponse:
     assessment = assessment_or_404(request, assessment_id)
     own, _others = _own_and_others(request, assessment)
     total = assessment_item_count(assessment=assessment)
@@ -150,7 +187,7 @@ def scoring_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
 
 @require_POST
 @json_role_required(EXPERT)
-def grade_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
+def grade_save(request: SignedInRequest, assessment_id: int, item_code: str) -> JsonResponse:
     """Autosave the expert's grade of one item (JSON: grade, finding, onsite_note,
     evidence_checked, version); 409 with the stored values on a stale version."""
     assessment = assessment_or_404(request, assessment_id)
@@ -158,7 +195,7 @@ def grade_save(request: HttpRequest, assessment_id: int, item_code: str) -> Json
         data = json.loads(request.body or b"{}")
         if not isinstance(data, dict):
             raise ValueError
-        version = int(data.get("version"))
+        version = int(data.get("version", ""))
         checked = [int(pk) for pk in data.get("evidence_checked") or []]
     except (TypeError, ValueError):
         return json_error("invalid", _("The request is malformed."), 400)
@@ -198,7 +235,7 @@ def grade_save(request: HttpRequest, assessment_id: int, item_code: str) -> Json
 
 @require_POST
 @role_required(EXPERT)
-def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def submit(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Submit the expert's review; every ungraded item is listed at once."""
     assessment = assessment_or_404(request, assessment_id)
     try:
@@ -223,7 +260,7 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 def _consolidation_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     assessment: Assessment,
     *,
     typed: dict[str, tuple[str, str]] | None = None,
@@ -275,7 +312,7 @@ def _consolidation_page(
 
 @require_http_methods(["GET", "POST"])
 @role_required(EXPERT)
-def consolidation(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def consolidation(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """The lead's worksheet, disagreements first: the self-grade, each expert's grade
     and the majority beside the final grade and its reason. POST saves the changed
     rows; with ``complete`` it then finishes the consolidation."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import (
     Assessment,
+    Institution,
     Stage,
     User,
 )
@@ -50,7 +51,12 @@ from accreditation.services.assessments import (
 )
 from accreditation.services.evidence import evidence_detach, evidence_upload
 from accreditation.services.submission import assessment_submit
-from accreditation.web.access import assessment_or_404, json_role_required, role_required
+from accreditation.web.access import (
+    SignedInRequest,
+    assessment_or_404,
+    json_role_required,
+    role_required,
+)
 from accreditation.web.forms import EvidenceUploadForm, TargetLevelForm
 from accreditation.web.presenters import (
     GRADE_CHOICES,
@@ -86,14 +92,21 @@ def _user_name(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _own_institution(user: User) -> Institution:
+    """The staff member's institution (a database constraint gives each one)."""
+    if user.institution is None:
+        raise PermissionDenied(_("This page is not available to your role."))
+    return user.institution
+
+
 # --- Pages --------------------------------------------------------------------------
 
 
 @role_required(STAFF)
-def institution_home(request: HttpRequest) -> HttpResponse:
+def institution_home(request: SignedInRequest) -> HttpResponse:
     """The current cycle at a glance: status, deadlines, target level, progress and the
     provisional level; or, before the assessment is opened, the form to open it."""
-    institution = request.user.institution
+    institution = _own_institution(request.user)
     cycles = cycles_for_institution(institution=institution)
     assessments = {a.cycle_id: a for a in assessments_of_institution(institution=institution)}
     current = next((c for c in cycles if c.is_open), cycles[0] if cycles else None)
@@ -130,8 +143,8 @@ def institution_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(STAFF)
-def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    institution = request.user.institution
+def assessment_open_view(request: SignedInRequest, cycle_id: int) -> HttpResponse:
+    institution = _own_institution(request.user)
     cycle = cycle_get_for_institution(institution=institution, cycle_id=cycle_id)
     if cycle is None:
         raise Http404(_("No such cycle."))
@@ -154,7 +167,7 @@ def assessment_open_view(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("web:checklist", assessment.pk)
 
 
-def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, Any]:
+def _checklist_context(request: SignedInRequest, workspace: Workspace) -> dict[str, Any]:
     assessment = workspace.assessment
     return {
         "assessment": assessment,
@@ -183,7 +196,7 @@ def _checklist_context(request: HttpRequest, workspace: Workspace) -> dict[str, 
 
 @require_GET
 @role_required(STAFF)
-def checklist(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def checklist(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """The whole checklist by chapter; editable while a draft or returned."""
     assessment = assessment_or_404(request, assessment_id)
     workspace = assessment_workspace(assessment=assessment)
@@ -193,7 +206,7 @@ def checklist(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_GET
 @json_role_required(STAFF)
-def checklist_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
+def checklist_summary(request: SignedInRequest, assessment_id: int) -> JsonResponse:
     """Progress per chapter and the provisional result, refreshed after saves: the
     sidebar as HTML (rendered and escaped by the template) plus the counts."""
     assessment = assessment_or_404(request, assessment_id)
@@ -210,7 +223,7 @@ def checklist_summary(request: HttpRequest, assessment_id: int) -> JsonResponse:
 
 @require_GET
 @json_role_required(STAFF)
-def item_last_save(request: HttpRequest, assessment_id: int, item_code: str) -> JsonResponse:
+def item_last_save(request: SignedInRequest, assessment_id: int, item_code: str) -> JsonResponse:
     """Who saved the item last and when (local time, HH:MM), for the conflict panel.
     The page saves through the API (``PATCH /api/v1/assessments/<id>/items/<code>/``),
     whose 409 ``stale_version`` carries the stored values but not the person."""
@@ -232,7 +245,7 @@ def item_last_save(request: HttpRequest, assessment_id: int, item_code: str) -> 
 
 @require_POST
 @json_role_required(STAFF)
-def evidence_upload_view(request: HttpRequest, assessment_id: int) -> JsonResponse:
+def evidence_upload_view(request: SignedInRequest, assessment_id: int) -> JsonResponse:
     """Attach an uploaded file to one item; answers with the item's attachments."""
     assessment = assessment_or_404(request, assessment_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
@@ -265,7 +278,7 @@ def _item_attachments(assessment: Assessment, code: str) -> JsonResponse:
 @require_POST
 @json_role_required(STAFF)
 def evidence_detach_view(
-    request: HttpRequest, assessment_id: int, attachment_id: int
+    request: SignedInRequest, assessment_id: int, attachment_id: int
 ) -> JsonResponse:
     assessment = assessment_or_404(request, assessment_id)
     attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
@@ -280,7 +293,7 @@ def evidence_detach_view(
 
 @require_POST
 @role_required(STAFF)
-def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def target_level_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_or_404(request, assessment_id)
     standard = cycle_standard_of(assessment=assessment)
     form = TargetLevelForm(request.POST, levels=list(standard.rule_sets()) if standard else [])
@@ -306,7 +319,7 @@ def target_level_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(STAFF)
-def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def submit(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Submit; when anything is missing, list every problem at once with links."""
     assessment = assessment_or_404(request, assessment_id)
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from accreditation.services.reviews import (
     county_review_forward,
     county_review_start,
 )
-from accreditation.web.access import assessment_or_404, role_required
+from accreditation.web.access import SignedInRequest, assessment_or_404, role_required
 from accreditation.web.presenters import (
     GRADE_LABELS,
     checklist_chapters,
@@ -44,9 +44,10 @@ MAX_COMMENT_CHARS = 4000
 
 @require_GET
 @role_required(REVIEWER)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: SignedInRequest) -> HttpResponse:
     """Open county reviews in the reviewer's county, oldest first, and the county's
     other assessments with their status."""
+    inbox = task_inbox(user=request.user)
     tasks = [
         {
             "row": row,
@@ -55,9 +56,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "url": reverse("web:review_assessment", args=[row.assessment_id]),
             "action": _("Review"),
         }
-        for row in task_inbox(user=request.user)
+        for row in inbox
     ]
-    waiting = {task["row"].assessment_id for task in tasks}
+    waiting = {row.assessment_id for row in inbox}
     others = assessments_recent_for_user(user=request.user, limit=RECENT_LIMIT, exclude_ids=waiting)
     return render(
         request,
@@ -75,7 +76,7 @@ def _item_comments(data: Any, codes: list[str]) -> dict[str, str]:
 
 
 def _page(
-    request: HttpRequest,
+    request: SignedInRequest,
     assessment: Assessment,
     *,
     comment: str = "",
@@ -106,14 +107,14 @@ def _page(
 
 @require_GET
 @role_required(REVIEWER)
-def assessment_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Self-grades, evidence and criteria item by item; comments, forward or return."""
     return _page(request, assessment_or_404(request, assessment_id))
 
 
 @require_POST
 @role_required(REVIEWER)
-def claim(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def claim(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Take the review: the assessment becomes "county review" and the step is the
     reviewer's."""
     assessment = assessment_or_404(request, assessment_id)
@@ -128,7 +129,7 @@ def claim(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(REVIEWER)
-def decide(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def decide(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """Forward to the expert review or return for correction, with the overall comment
     (the reason, for a return) and comments per item. A refusal shows the page again
     with everything typed kept."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from accreditation.models import Assessment, CertificateRecord, ItemGrade, User
@@ -44,7 +43,7 @@ class Command(BaseCommand):
         notice = build_recognitions(1, province="示例省", names=("示例市", "示例县"))
         record = CertificateRecord.objects.get(recognition__notice=notice)
         issued = certificate_issue(actor=None, certificate=record)
-        with default_storage.open(issued.file.name, "rb") as handle:
+        with issued.file.open("rb") as handle:
             (out / "certificate.pdf").write_bytes(handle.read())
         self.stdout.write(
             f"certificate.pdf: {issued.number}, code {issued.verification_code}, "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -34,13 +34,14 @@ from accreditation.services.consistency import (
     consistency_rescore_record,
 )
 from accreditation.services.reductions import ReductionItem, reduction_apply
+from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import CheckRunForm
 from accreditation.web.presenters import GRADE_CHOICES, grade_label, level_label
 from accreditation.web.views.officer.common import officer_required, refuse
 from standards.models import Level
 
 
-def _check_or_404(request: HttpRequest, check_id: int) -> ConsistencyCheck:
+def _check_or_404(request: SignedInRequest, check_id: int) -> ConsistencyCheck:
     check = check_get_for_user(user=request.user, check_id=check_id)
     if check is None:
         raise Http404(_("No such check."))
@@ -49,7 +50,7 @@ def _check_or_404(request: HttpRequest, check_id: int) -> ConsistencyCheck:
 
 @require_GET
 @officer_required
-def checks(request: HttpRequest) -> HttpResponse:
+def checks(request: SignedInRequest) -> HttpResponse:
     """The checks in the region and the form to run one."""
     listed = checks_recent_for_user(user=request.user, limit=100)
     context = {
@@ -65,7 +66,7 @@ def checks(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @officer_required
-def check_run(request: HttpRequest) -> HttpResponse:
+def check_run(request: SignedInRequest) -> HttpResponse:
     form = CheckRunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the cycle, the region and a share between 0 and 1."))
@@ -100,7 +101,7 @@ def _report_regions(report: dict | None) -> list[tuple[str, dict]]:
 
 @require_GET
 @officer_required
-def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
+def check_detail(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
     samples = check_samples_with_results(check=check)
     rows = []
@@ -136,14 +137,14 @@ def check_detail(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def check_rescore(request: HttpRequest, check_id: int, sample_id: int) -> HttpResponse:
+def check_rescore(request: SignedInRequest, check_id: int, sample_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
     sample = check_sample_get(check=check, sample_id=sample_id)
     if sample is None:
         raise Http404(_("No such sample."))
     grades = {
-        key.removeprefix("grade-"): value
-        for key, value in request.POST.items()
+        key.removeprefix("grade-"): request.POST.get(key, "")
+        for key in request.POST
         if key.startswith("grade-")
     }
     try:
@@ -159,7 +160,7 @@ def check_rescore(request: HttpRequest, check_id: int, sample_id: int) -> HttpRe
 
 @require_POST
 @officer_required
-def check_complete(request: HttpRequest, check_id: int) -> HttpResponse:
+def check_complete(request: SignedInRequest, check_id: int) -> HttpResponse:
     check = _check_or_404(request, check_id)
     try:
         consistency_check_complete(actor=request.user, check=check)
@@ -172,7 +173,7 @@ def check_complete(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def check_reduce(request: HttpRequest, check_id: int) -> HttpResponse:
+def check_reduce(request: SignedInRequest, check_id: int) -> HttpResponse:
     """Apply a reduction (核减) to the chosen sampled recognitions, with one reason."""
     check = _check_or_404(request, check_id)
     samples = check_samples_by_id(check=check)

@@ -4,14 +4,13 @@ messages."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accreditation.core.errors import ConflictOfInterest, DomainError
 from accreditation.models import ConflictRule, User
 from accreditation.web import responses
-from accreditation.web.access import role_required
+from accreditation.web.access import SignedInRequest, role_required
 
 OFFICER = User.Role.OFFICER
 officer_required = role_required(OFFICER)
@@ -57,5 +56,5 @@ def refusal_text(exc: Exception) -> str:
     return text
 
 
-def refuse(request: HttpRequest, exc: Exception) -> None:
+def refuse(request: SignedInRequest, exc: Exception) -> None:
     messages.error(request, refusal_text(exc))

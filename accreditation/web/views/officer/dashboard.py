@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from accreditation.selectors.officer import (
     officer_region_or_none,
     targets,
 )
+from accreditation.web.access import SignedInRequest
 from accreditation.web.charts import Bar, TargetLine, bar_chart, count_text, percent_text
 from accreditation.web.views.officer.common import officer_required
 from standards.models import Level
@@ -39,7 +40,7 @@ ZONE_LABELS = {
 ZONES = ("east", "central", "west")
 
 
-def _year(request: HttpRequest) -> int | None:
+def _year(request: SignedInRequest) -> int | None:
     value = request.GET.get("year", "")
     return int(value) if value.isdigit() and len(value) == 4 else None
 
@@ -140,7 +141,7 @@ def _table_row(
 
 @require_GET
 @officer_required
-def dashboard(request: HttpRequest, region_id: int | None = None) -> HttpResponse:
+def dashboard(request: SignedInRequest, region_id: int | None = None) -> HttpResponse:
     """The officer's region (or a region below it) at a glance. The work lists and the
     overdue list are the officer's own, shown on their region's page."""
     try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from accreditation.services.notices import (
     public_notice_close,
     public_notice_open,
 )
+from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import NoticeOpenForm, ObjectionForm, ObjectionResolveForm
 from accreditation.web.presenters import level_label
 from accreditation.web.views.officer.common import officer_required, refuse
@@ -46,14 +47,14 @@ from accreditation.web.views.officer.common import officer_required, refuse
 LIST_LIMIT = 100
 
 
-def _notice_or_404(request: HttpRequest, notice_id: int) -> PublicNotice:
+def _notice_or_404(request: SignedInRequest, notice_id: int) -> PublicNotice:
     try:
         return notice_get_for_officer(viewer=request.user, notice_id=notice_id)
     except PublicNotice.DoesNotExist:
         raise Http404(_("No such notice.")) from None
 
 
-def _awaiting(request: HttpRequest) -> list[dict[str, Any]]:
+def _awaiting(request: SignedInRequest) -> list[dict[str, Any]]:
     """Decided assessments waiting for their notice, grouped by cycle and by the
     commission that publishes their level, each group with its open form. Four
     queries."""
@@ -74,7 +75,7 @@ def _awaiting(request: HttpRequest) -> list[dict[str, Any]]:
 
 @require_GET
 @officer_required
-def notices(request: HttpRequest) -> HttpResponse:
+def notices(request: SignedInRequest) -> HttpResponse:
     """The decided assessments to publish, and the notices issued in the region."""
     listed = notices_recent_for_officer(viewer=request.user, limit=LIST_LIMIT)
     return render(
@@ -86,7 +87,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @officer_required
-def notice_open(request: HttpRequest) -> HttpResponse:
+def notice_open(request: SignedInRequest) -> HttpResponse:
     """Publish the selected assessments of one group (cycle and issuing region)."""
     try:
         cycle = cycle_get(cycle_id=int(request.POST["cycle"]))
@@ -129,11 +130,11 @@ def notice_open(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @officer_required
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_detail(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """A notice's entries with their objections, and its actions."""
     notice = _notice_or_404(request, notice_id)
     entries = notice_entries(notice=notice)
-    objections = defaultdict(list)
+    objections: defaultdict[int, list[dict[str, Any]]] = defaultdict(list)
     for objection in notice_objections(viewer=request.user, notice=notice):
         objections[objection.entry_id].append(
             {"objection": objection, "form": ObjectionResolveForm(prefix=f"o{objection.pk}")}
@@ -157,7 +158,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def objection_add(request: HttpRequest, notice_id: int) -> HttpResponse:
+def objection_add(request: SignedInRequest, notice_id: int) -> HttpResponse:
     notice = _notice_or_404(request, notice_id)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
@@ -187,7 +188,9 @@ def objection_add(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def objection_resolve_view(request: HttpRequest, notice_id: int, objection_id: int) -> HttpResponse:
+def objection_resolve_view(
+    request: SignedInRequest, notice_id: int, objection_id: int
+) -> HttpResponse:
     notice = _notice_or_404(request, notice_id)
     objection = objection_get_for_user(user=request.user, notice=notice, objection_id=objection_id)
     if objection is None:
@@ -212,7 +215,7 @@ def objection_resolve_view(request: HttpRequest, notice_id: int, objection_id: i
 
 @require_POST
 @officer_required
-def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_close(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """Close the notice: everyone still listed is recognised."""
     notice = _notice_or_404(request, notice_id)
     try:
@@ -228,7 +231,7 @@ def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @officer_required
-def notice_certificates(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_certificates(request: SignedInRequest, notice_id: int) -> HttpResponse:
     """Issue the certificates of every recognition of the notice in the background
     (or run the last batch again when it stopped or some failed)."""
     notice = _notice_or_404(request, notice_id)

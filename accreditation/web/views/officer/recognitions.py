@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +32,7 @@ from accreditation.selectors.recognitions import (
 from accreditation.selectors.regions import region_get_for_user, regions_below_officer
 from accreditation.services.certificates import certificate_issue, certificate_reissue
 from accreditation.services.reductions import lookback_record
+from accreditation.web.access import SignedInRequest
 from accreditation.web.forms_officer import LookBackForm
 from accreditation.web.presenters import level_label
 from accreditation.web.views.officer.common import officer_required, refuse
@@ -42,7 +43,7 @@ PAGE_SIZE = 50
 
 @require_GET
 @officer_required
-def recognitions(request: HttpRequest) -> HttpResponse:
+def recognitions(request: SignedInRequest) -> HttpResponse:
     """Recognitions filtered by level, region and status, with their certificate
     numbers linked to the public verification page."""
     level = request.GET.get("level", "")
@@ -74,7 +75,7 @@ def recognitions(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def recognition_detail(request: HttpRequest, recognition_id: int) -> HttpResponse:
+def recognition_detail(request: SignedInRequest, recognition_id: int) -> HttpResponse:
     """One recognition: its certificates and look-backs, and the look-back form."""
     recognition = recognition_get_for_user(user=request.user, recognition_id=recognition_id)
     if recognition is None:
@@ -112,7 +113,7 @@ def recognition_detail(request: HttpRequest, recognition_id: int) -> HttpRespons
     return render(request, "web/officer/recognition_detail.html", context)
 
 
-def _certificate_or_404(request: HttpRequest, recognition_id: int, certificate_id: int):
+def _certificate_or_404(request: SignedInRequest, recognition_id: int, certificate_id: int):
     recognition = recognition_get_for_user(user=request.user, recognition_id=recognition_id)
     certificate = (
         recognition_certificate_get(recognition=recognition, certificate_id=certificate_id)
@@ -127,7 +128,7 @@ def _certificate_or_404(request: HttpRequest, recognition_id: int, certificate_i
 @require_POST
 @officer_required
 def certificate_issue_view(
-    request: HttpRequest, recognition_id: int, certificate_id: int
+    request: SignedInRequest, recognition_id: int, certificate_id: int
 ) -> HttpResponse:
     """Render and store the signed PDF of a valid certificate record."""
     recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)
@@ -145,7 +146,7 @@ def certificate_issue_view(
 @require_POST
 @officer_required
 def certificate_reissue_view(
-    request: HttpRequest, recognition_id: int, certificate_id: int
+    request: SignedInRequest, recognition_id: int, certificate_id: int
 ) -> HttpResponse:
     """Supersede a valid certificate with a new number, after a correction."""
     recognition, certificate = _certificate_or_404(request, recognition_id, certificate_id)

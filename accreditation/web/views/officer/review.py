@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from accreditation.selectors.officer import decisions_pending, officer_steps
 from accreditation.selectors.people import conflict_rules_by_expert
 from accreditation.services.decisions import DecisionInput, decision_record, decisions_record
 from accreditation.services.panels import panel_assign
-from accreditation.web.access import assessment_or_404
+from accreditation.web.access import SignedInRequest, assessment_or_404
 from accreditation.web.presenters import _condition_text, level_label
 from accreditation.web.views.officer.common import CONFLICT_LABELS, officer_required, refuse
 from standards.models import Level
@@ -45,7 +45,7 @@ def _ids(values: list[str]) -> list[int]:
 
 @require_GET
 @officer_required
-def panels(request: HttpRequest) -> HttpResponse:
+def panels(request: SignedInRequest) -> HttpResponse:
     """Assessments waiting for a panel at the officer's level in their region."""
     rows = officer_steps(viewer=request.user, step=Step.ASSIGN_PANEL)
     tasks = [
@@ -60,7 +60,7 @@ def panels(request: HttpRequest) -> HttpResponse:
     return render(request, "web/officer/panels.html", {"rows": rows, "tasks": tasks})
 
 
-def _pool(request: HttpRequest, assessment: Assessment) -> list[dict[str, Any]]:
+def _pool(request: SignedInRequest, assessment: Assessment) -> list[dict[str, Any]]:
     """Every active expert with the conflict-of-interest rules that forbid them here
     (the same check the panel service runs), conflicted experts last. A constant number
     of queries."""
@@ -83,7 +83,7 @@ def _pool(request: HttpRequest, assessment: Assessment) -> list[dict[str, Any]]:
 
 @require_http_methods(["GET", "POST"])
 @officer_required
-def panel_assign_view(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def panel_assign_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """The expert pool with each expert's conflicts; choose a lead and members. A panel
     with a conflicted expert is refused by the service and the refusal shown."""
     assessment = assessment_or_404(request, assessment_id)
@@ -164,7 +164,7 @@ def _rate(value: float | None) -> str:
 
 @require_GET
 @officer_required
-def decisions(request: HttpRequest) -> HttpResponse:
+def decisions(request: SignedInRequest) -> HttpResponse:
     """Computed results waiting for the officer's decision: level, reasons, agreement."""
     rows = []
     for pending in decisions_pending(viewer=request.user):
@@ -188,7 +188,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decision_input(request: HttpRequest, assessment: Assessment) -> DecisionInput:
+def _decision_input(request: SignedInRequest, assessment: Assessment) -> DecisionInput:
     choice = request.POST.get(f"level-{assessment.pk}", "")
     level = None if choice == "" else "" if choice == NO_LEVEL else choice
     reason = request.POST.get(f"reason-{assessment.pk}", "")
@@ -197,7 +197,7 @@ def _decision_input(request: HttpRequest, assessment: Assessment) -> DecisionInp
 
 @require_POST
 @officer_required
-def decisions_take(request: HttpRequest) -> HttpResponse:
+def decisions_take(request: SignedInRequest) -> HttpResponse:
     """Decide one assessment (``one``) or every selected one (``selected``) at once,
     all or none."""
     one = request.POST.get("one", "")
