@@ -10,6 +10,8 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # Largest evidence file accepted, in bytes.
     "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,
+    # Largest on-site photo an expert may upload, in bytes.
+    "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
     # Longest stored original file name, in characters (the extension is kept).
     "EVIDENCE_NAME_MAX_CHARS": 120,
     # Public base URL printed on certificates' QR codes (no trailing slash needed).

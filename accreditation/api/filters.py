@@ -23,6 +23,7 @@ from accreditation.models import (
     EvidenceAttachment,
     ExpertAssignment,
     ExpertItemGrade,
+    ExpertPhoto,
     Institution,
     InstitutionFacts,
     ItemGrade,
@@ -215,6 +216,15 @@ class ExpertGradeFilter(FilterSet):
     class Meta:
         model = ExpertItemGrade
         fields = ["expert", "item_code", "grade"]
+
+
+class ExpertPhotoFilter(FilterSet):
+    expert = IdFilter(field_name="taken_by_id", help_text="Expert user id.")
+    item_code = filters.CharFilter(field_name="grade__item_code")
+
+    class Meta:
+        model = ExpertPhoto
+        fields = ["expert", "item_code"]
 
 
 class ConsolidatedGradeFilter(FilterSet):

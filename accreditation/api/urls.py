@@ -118,6 +118,17 @@ urlpatterns = [
         name="expert-grade",
     ),
     path(
+        A + "expert-grades/<str:item_code>/photos/",
+        reviews.ExpertPhotoList.as_view(),
+        name="expert-photos",
+    ),
+    path(A + "expert-photos/", reviews.ExpertPhotoAll.as_view(), name="expert-photo-list"),
+    path(
+        A + "expert-photos/<id:pk>/file/",
+        reviews.ExpertPhotoFile.as_view(),
+        name="expert-photo-file",
+    ),
+    path(
         A + "expert-review/submit/",
         reviews.ExpertReviewSubmit.as_view(),
         name="expert-review-submit",

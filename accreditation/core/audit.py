@@ -63,6 +63,7 @@ class AuditAction(StrEnum):
     COUNTY_REVIEW_FORWARD = "county_review.forward"
     PANEL_ASSIGN = "panel.assign"
     EXPERT_GRADE_SAVE = "expert_grade.save"
+    EXPERT_PHOTO_ADD = "expert_photo.add"
     EXPERT_REVIEW_SUBMIT = "expert_review.submit"
     CONSOLIDATION_OPEN = "consolidation.open"
     CONSOLIDATION_GRADE = "consolidation.grade"

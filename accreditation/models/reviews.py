@@ -192,6 +192,36 @@ class ExpertItemGrade(models.Model):
         return f"{self.item_code}: {self.grade}"
 
 
+class ExpertPhoto(models.Model):
+    """A photo an expert took on site as evidence of their finding on one item: the
+    file is stored once by content (an :class:`~accreditation.models.Evidence` row,
+    type checked and hashed), linked here to the expert's grade of the item."""
+
+    grade = models.ForeignKey(ExpertItemGrade, on_delete=models.CASCADE, related_name="photos")
+    assessment = models.ForeignKey(
+        "accreditation.Assessment", on_delete=models.CASCADE, related_name="expert_photos"
+    )
+    evidence = models.ForeignKey(
+        "accreditation.Evidence", on_delete=models.PROTECT, related_name="expert_photos"
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["grade", "id"]
+        verbose_name = _("on-site photo")
+        verbose_name_plural = _("on-site photos")
+        constraints = [
+            models.UniqueConstraint(fields=["grade", "evidence"], name="photo_once_per_grade"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade_id}: {self.evidence_id}"
+
+
 class ConflictRule(models.TextChoices):
     """Why an expert may not review an institution."""
 

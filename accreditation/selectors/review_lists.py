@@ -14,6 +14,7 @@ from accreditation.models import (
     ConsolidatedGrade,
     Consolidation,
     ExpertItemGrade,
+    ExpertPhoto,
     ReviewRound,
     User,
 )
@@ -47,6 +48,17 @@ def expert_item_grades_for(*, viewer: User, assessment: Assessment) -> QuerySet[
     return ExpertItemGrade.objects.filter(pk__in=visible).select_related(
         "review__assignment", "review__expert"
     )
+
+
+def expert_photos_for(*, viewer: User, assessment: Assessment) -> QuerySet[ExpertPhoto]:
+    """The on-site photos of the expert grades ``viewer`` may see (the rule of
+    :func:`expert_item_grades_for`: an expert their own, and the others' once their own
+    review is submitted; the lead at consolidation, officers and administrators in
+    scope all). Raises ``PermissionDenied`` as it does."""
+    grades = expert_item_grades_for(viewer=viewer, assessment=assessment)
+    return ExpertPhoto.objects.filter(
+        assessment=assessment, grade__in=grades.values("pk")
+    ).select_related("evidence", "taken_by", "grade")
 
 
 def consolidation_grades_for(

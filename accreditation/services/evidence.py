@@ -9,7 +9,7 @@ before the first write, and a failure after the write removes the new file.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -37,11 +37,20 @@ class InspectedFile:
     name: str
 
 
-def inspect_upload(file: File, *, filename: str | None = None) -> InspectedFile:
+def inspect_upload(
+    file: File,
+    *,
+    filename: str | None = None,
+    max_bytes: int | None = None,
+    accepted: Collection[str] | None = None,
+    accepted_text: str | None = None,
+) -> InspectedFile:
     """Size, type (from the content), SHA-256 and a safe name of an upload, without
     storing anything. Raises ``EvidenceRejected`` with reason ``empty``, ``too_large``
-    (limit ``ACCREDITATION["EVIDENCE_MAX_BYTES"]``) or ``unsupported_type``."""
-    limit = int(setting("EVIDENCE_MAX_BYTES"))
+    (limit ``max_bytes``, by default ``ACCREDITATION["EVIDENCE_MAX_BYTES"]``) or
+    ``unsupported_type`` (a type outside ``accepted``, by default every type
+    ``detect_file_type`` knows; ``accepted_text`` then says which are)."""
+    limit = int(setting("EVIDENCE_MAX_BYTES")) if max_bytes is None else max_bytes
     too_large = EvidenceRejected(
         _("The file is larger than the limit of %(limit)s bytes.") % {"limit": limit},
         reason="too_large",
@@ -62,9 +71,10 @@ def inspect_upload(file: File, *, filename: str | None = None) -> InspectedFile:
     if size == 0:
         raise EvidenceRejected(_("The file is empty."), reason="empty")
     file_type = detect_file_type(file)
-    if file_type is None:
+    if file_type is None or (accepted is not None and file_type not in accepted):
         raise EvidenceRejected(
-            _(
+            accepted_text
+            or _(
                 "Only PDF, JPEG, PNG, Word (docx) and Excel (xlsx) files are accepted; the "
                 "content of this file is none of these."
             ),
@@ -78,7 +88,7 @@ def inspect_upload(file: File, *, filename: str | None = None) -> InspectedFile:
     return InspectedFile(digest.hexdigest(), size, file_type, name)
 
 
-def _store(inspected: InspectedFile, file: File) -> tuple[Evidence, str | None]:
+def store_inspected(inspected: InspectedFile, file: File) -> tuple[Evidence, str | None]:
     """The evidence row for this content, creating row and file when new. Returns the
     storage name written by this call (None when nothing was written)."""
     existing = Evidence.objects.filter(sha256=inspected.sha256).first()
@@ -186,7 +196,7 @@ def evidence_upload(
             require(actor, Action.ASSESSMENT_EDIT, locked)
             refuse_unless_editable(locked)
             _check_items(locked, codes)
-            evidence, written = _store(inspected, file)
+            evidence, written = store_inspected(inspected, file)
             return _attach(actor, locked, evidence, inspected.name, codes)
     except BaseException:
         if written:

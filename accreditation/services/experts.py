@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accreditation.conf import setting
 from accreditation.core.audit import AuditAction, audit_record
 from accreditation.core.errors import (
     ConflictError,
@@ -20,12 +23,14 @@ from accreditation.core.errors import (
     Problem,
     WrongStep,
 )
+from accreditation.core.files import JPG, PNG
 from accreditation.core.text import unstorable_text
 from accreditation.models import (
     Assessment,
     EvidenceAttachment,
     ExpertAssignment,
     ExpertItemGrade,
+    ExpertPhoto,
     ExpertReview,
     ItemGrade,
     ReviewRound,
@@ -34,6 +39,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.services.common import lock_assessment
+from accreditation.services.evidence import inspect_upload, store_inspected
 from workflows import driver
 from workflows.steps import Step
 
@@ -204,3 +210,78 @@ def expert_review_submit(*, actor: User, assessment: Assessment) -> ExpertReview
             own_task_only=True,
         )
     return review
+
+
+#: Photo types an expert may upload: what phone cameras and browsers produce and every
+#: browser shows (HEIC is converted to JPEG by the browsers' file pickers).
+PHOTO_TYPES = frozenset({JPG, PNG})
+MAX_CAPTION_CHARS = 200
+
+
+def expert_photo_add(
+    *, actor: User, assessment: Assessment, item_code: str, file: File, caption: str = ""
+) -> tuple[ExpertPhoto, bool]:
+    """Store a photo taken on site as evidence of the actor's finding on one item and
+    link it to their grade of the item (their grading must be open, their review not
+    submitted). The type comes from the content (JPEG or PNG only), the size limit is
+    ``ACCREDITATION["PHOTO_MAX_BYTES"]``, the content is hashed and stored once; the same
+    photo sent again for the same grade (a retried offline upload) is not added twice.
+    Returns the photo and whether it is new.
+
+    Raises, storing nothing: ``PermissionDenied`` unless ``actor`` is on the panel;
+    ``EvidenceRejected`` (reason ``empty``, ``too_large``, ``unsupported_type``);
+    ``ValidationError`` for a caption too long; ``WrongStep`` when their grading is not
+    open; ``NotEditable`` after they submitted; ``ValidationError`` for an unknown item."""
+    require(actor, Action.EXPERT_GRADE, assessment)
+    errors: dict[str, str] = unstorable_text(caption=caption)
+    caption = (caption or "").strip()
+    if len(caption) > MAX_CAPTION_CHARS:
+        errors["caption"] = _("At most %(limit)d characters (this has %(count)d).") % {
+            "limit": MAX_CAPTION_CHARS,
+            "count": len(caption),
+        }
+    if errors:
+        raise ValidationError(errors)
+    inspected = inspect_upload(
+        file,
+        max_bytes=int(setting("PHOTO_MAX_BYTES")),
+        accepted=PHOTO_TYPES,
+        accepted_text=_("Only JPEG and PNG photos are accepted; this file is neither."),
+    )
+    written = None
+    try:
+        with transaction.atomic():
+            locked = lock_assessment(assessment)
+            require(actor, Action.EXPERT_GRADE, locked)
+            review = _own_review(locked, actor)
+            if review.is_submitted:
+                raise NotEditable(_("You have submitted your review."))
+            row = review.grades.filter(item_code=item_code).first()
+            if row is None:
+                raise ValidationError({"item_code": _("No such item in this assessment.")})
+            evidence, written = store_inspected(inspected, file)
+            existing = ExpertPhoto.objects.filter(grade=row, evidence=evidence).first()
+            if existing is not None:
+                return existing, False
+            photo = ExpertPhoto.objects.create(
+                grade=row, assessment=locked, evidence=evidence, caption=caption, taken_by=actor
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.EXPERT_PHOTO_ADD,
+                target=review,
+                assessment=locked,
+                after={
+                    "item": item_code,
+                    "sha256": evidence.sha256,
+                    "size": evidence.size,
+                    "type": evidence.file_type,
+                    "caption": caption,
+                },
+                note=item_code,
+            )
+            return photo, True
+    except BaseException:
+        if written:
+            default_storage.delete(written)
+        raise

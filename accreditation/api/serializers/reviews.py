@@ -3,11 +3,13 @@ consolidation, results and decisions."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from viewflow.workflow.models import Task
 
 from accreditation.core.api import IdField
+from accreditation.core.files import CONTENT_TYPES
 from accreditation.models import (
     AssessmentResult,
     ConsolidatedGrade,
@@ -16,6 +18,7 @@ from accreditation.models import (
     Decision,
     ExpertAssignment,
     ExpertItemGrade,
+    ExpertPhoto,
     ExpertProfile,
     ExpertReview,
     ItemGrade,
@@ -287,3 +290,42 @@ class BatchDecisionsSerializer(serializers.Serializer):
     decisions = BatchDecisionSerializer(  # type: ignore[call-arg]
         many=True, allow_empty=False, max_length=500
     )
+
+
+class ExpertPhotoSerializer(serializers.ModelSerializer):
+    item_code = serializers.CharField(source="grade.item_code", read_only=True)
+    expert = serializers.IntegerField(source="taken_by_id", read_only=True)
+    taken_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    sha256 = serializers.CharField(source="evidence.sha256", read_only=True)
+    size = serializers.IntegerField(source="evidence.size", read_only=True)
+    content_type = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExpertPhoto
+        fields = [
+            "id",
+            "item_code",
+            "expert",
+            "taken_by",
+            "sha256",
+            "size",
+            "content_type",
+            "caption",
+            "created_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_content_type(self, obj: ExpertPhoto) -> str:
+        return CONTENT_TYPES[obj.evidence.file_type]
+
+    def get_url(self, obj: ExpertPhoto) -> str:
+        return reverse(
+            "api:expert-photo-file", kwargs={"assessment_id": obj.assessment_id, "pk": obj.pk}
+        )
+
+
+class ExpertPhotoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, max_length=1000)
+    caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)

@@ -5,8 +5,11 @@ the permission (403) and the process step (409 ``wrong_step``)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
@@ -25,6 +28,8 @@ from accreditation.api.serializers.reviews import (
     DecisionSerializer,
     ExpertGradeInputSerializer,
     ExpertGradeSerializer,
+    ExpertPhotoSerializer,
+    ExpertPhotoUploadSerializer,
     ExpertReviewSerializer,
     ExpertSerializer,
     PanelAssignSerializer,
@@ -35,12 +40,14 @@ from accreditation.api.serializers.reviews import (
 )
 from accreditation.api.views.base import AssessmentScoped, caller
 from accreditation.core.api import referenced, validated
+from accreditation.core.files import CONTENT_TYPES
 from accreditation.models import (
     AssessmentResult,
     ConsolidatedGrade,
     Decision,
     ExpertAssignment,
     ExpertItemGrade,
+    ExpertPhoto,
     ReviewRound,
     User,
 )
@@ -50,12 +57,13 @@ from accreditation.selectors.review_lists import (
     consolidation_for,
     consolidation_grades_for,
     expert_item_grades_for,
+    expert_photos_for,
     review_rounds_for,
 )
 from accreditation.selectors.reviews import latest_result
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
 from accreditation.services.decisions import DecisionInput, decision_record, decisions_record
-from accreditation.services.experts import expert_grade_save, expert_review_submit
+from accreditation.services.experts import expert_grade_save, expert_photo_add, expert_review_submit
 from accreditation.services.panels import panel_assign
 from accreditation.services.results import result_compute
 from accreditation.services.reviews import county_review_forward, county_review_start
@@ -209,6 +217,84 @@ class ExpertGradeSave(AssessmentScoped, APIView):
         )
         row = ExpertItemGrade.objects.select_related("review__assignment").get(pk=grade.pk)
         return Response(ExpertGradeSerializer(row).data)
+
+
+@extend_schema(tags=TAGS)
+class ExpertPhotoList(AssessmentScoped, generics.ListAPIView):
+    """The on-site photos of one item's expert grades that the caller may see (as
+    ``expert-grades/``), and the upload of a new one by a panel expert."""
+
+    queryset = ExpertPhoto.objects.none()
+    serializer_class = ExpertPhotoSerializer
+    ordering_fields = ["id", "created_at"]
+    ordering = ["id"]
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        photos = expert_photos_for(viewer=caller(self.request), assessment=self.get_assessment())
+        return photos.filter(grade__item_code=self.kwargs["item_code"])
+
+    @extend_schema(
+        request={"multipart/form-data": ExpertPhotoUploadSerializer},
+        responses={201: ExpertPhotoSerializer, 200: ExpertPhotoSerializer, **errors(409, 413)},
+    )
+    def post(self, request, assessment_id: int, item_code: str):
+        """Add a photo taken on site to the caller's grade of the item (panel experts,
+        while their grading is open). JPEG or PNG, from the content; 400
+        ``evidence_rejected`` with ``details.reason`` (``empty``, ``too_large``,
+        ``unsupported_type``) stores nothing. The same photo sent again (a retried
+        offline upload) answers 200 with the photo already stored."""
+        data = validated(ExpertPhotoUploadSerializer, request.data)
+        photo, created = expert_photo_add(
+            actor=request.user,
+            assessment=self.get_assessment(),
+            item_code=item_code,
+            file=data["file"],
+            caption=data["caption"],
+        )
+        photo = ExpertPhoto.objects.select_related("evidence", "taken_by", "grade").get(pk=photo.pk)
+        return Response(ExpertPhotoSerializer(photo).data, status=201 if created else 200)
+
+
+@extend_schema(tags=TAGS)
+class ExpertPhotoAll(AssessmentScoped, generics.ListAPIView):
+    """Every on-site photo of the latest expert round the caller may see: the lead's
+    view at consolidation. Filter by ``item_code`` or ``expert``."""
+
+    queryset = ExpertPhoto.objects.none()
+    serializer_class = ExpertPhotoSerializer
+    filterset_class = filters.ExpertPhotoFilter
+    ordering_fields = ["id", "created_at"]
+    ordering = ["grade__item_code", "id"]
+
+    def get_queryset(self):
+        return expert_photos_for(viewer=caller(self.request), assessment=self.get_assessment())
+
+
+@extend_schema(tags=TAGS)
+class ExpertPhotoFile(AssessmentScoped, APIView):
+    @extend_schema(
+        responses={
+            (200, "image/jpeg"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The photo, with its detected content type."
+            )
+        }
+    )
+    def get(self, request, assessment_id: int, pk: int):
+        """The photo, to whoever may see the grade it belongs to."""
+        photo = expert_photos_for(viewer=caller(request), assessment=self.get_assessment()).get(
+            pk=pk
+        )
+        evidence = photo.evidence
+        return FileResponse(
+            evidence.file.open("rb"),
+            filename=f"{photo.grade.item_code}-{photo.pk}.{evidence.file_type}",
+            content_type=CONTENT_TYPES[evidence.file_type],
+        )
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is the file whatever the Accept header; errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
 
 
 @extend_schema(tags=TAGS)
