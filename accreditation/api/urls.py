@@ -17,6 +17,7 @@ from accreditation.api.views import (
     places,
     recognitions,
     reviews,
+    sampling,
 )
 from accreditation.core.api import IdConverter
 
@@ -123,6 +124,26 @@ urlpatterns = [
         name="expert-photos",
     ),
     path(A + "expert-photos/", reviews.ExpertPhotoAll.as_view(), name="expert-photo-list"),
+    path(
+        A + "items/<str:item_code>/records/",
+        sampling.RecordListList.as_view(),
+        name="record-lists",
+    ),
+    path(A + "record-lists/<id:pk>/", sampling.RecordListDetail.as_view(), name="record-list"),
+    path(A + "samples/", sampling.RecordSampleList.as_view(), name="sample-list"),
+    path(
+        A + "expert-grades/<str:item_code>/sample/",
+        sampling.RecordSampleDraw.as_view(),
+        name="sample-draw",
+    ),
+    path(
+        A + "samples/<id:pk>/records/<str:record_id>/",
+        sampling.SampledRecordSet.as_view(),
+        name="sampled-record",
+    ),
+    path(
+        A + "samples/<id:pk>/verify/", sampling.RecordSampleVerify.as_view(), name="sample-verify"
+    ),
     path(
         A + "expert-photos/<id:pk>/file/",
         reviews.ExpertPhotoFile.as_view(),

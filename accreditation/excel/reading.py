@@ -74,6 +74,7 @@ class ImportRefused(DomainError):
     problem in sheet and row order."""
 
     code = "import_refused"
+    status = 400  # bad input, located
 
     def __init__(self, errors: Sequence[CellError]):
         self.errors = sorted(errors, key=lambda e: (e.sheet, e.row, e.column))

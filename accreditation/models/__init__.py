@@ -52,6 +52,7 @@ from accreditation.models.reviews import (
     ReviewRound,
     ReviewStage,
 )
+from accreditation.models.sampling import RecordList, RecordSample, SampledRecord
 from accreditation.models.sessions import UserSession
 
 __all__ = [
@@ -97,11 +98,14 @@ __all__ = [
     "PublicNoticeEntry",
     "Recognition",
     "RecognitionAction",
+    "RecordList",
+    "RecordSample",
     "Reduction",
     "ReductionEntry",
     "Region",
     "ReviewRound",
     "ReviewStage",
+    "SampledRecord",
     "Stage",
     "User",
     "UserSession",

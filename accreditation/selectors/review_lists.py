@@ -7,7 +7,7 @@ number of queries.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accreditation.models import (
     Assessment,
@@ -15,7 +15,10 @@ from accreditation.models import (
     Consolidation,
     ExpertItemGrade,
     ExpertPhoto,
+    RecordList,
+    RecordSample,
     ReviewRound,
+    SampledRecord,
     User,
 )
 from accreditation.permissions import Action, require
@@ -59,6 +62,26 @@ def expert_photos_for(*, viewer: User, assessment: Assessment) -> QuerySet[Exper
     return ExpertPhoto.objects.filter(
         assessment=assessment, grade__in=grades.values("pk")
     ).select_related("evidence", "taken_by", "grade")
+
+
+def record_lists_for(*, viewer: User, assessment: Assessment) -> QuerySet[RecordList]:
+    """The frozen record lists of the assessment, newest version first per item, for
+    whoever may see the assessment."""
+    require(viewer, Action.ASSESSMENT_VIEW, assessment)
+    return RecordList.objects.filter(assessment=assessment).select_related("uploaded_by")
+
+
+def record_samples_for(*, viewer: User, assessment: Assessment) -> QuerySet[RecordSample]:
+    """The record samples drawn by the experts whose grades ``viewer`` may see (the
+    rule of :func:`expert_item_grades_for`), with their drawn records in order."""
+    experts = {
+        review.expert_id for review in expert_grades_for(viewer=viewer, assessment=assessment)
+    }
+    return (
+        RecordSample.objects.filter(assessment=assessment, drawn_by_id__in=experts)
+        .select_related("drawn_by", "record_list")
+        .prefetch_related(Prefetch("results", queryset=SampledRecord.objects.order_by("position")))
+    )
 
 
 def consolidation_grades_for(

@@ -48,7 +48,7 @@ Value = ExpertItemGrade.Value
 MAX_TEXT_CHARS = 4000
 
 
-def _own_review(assessment: Assessment, actor: User) -> ExpertReview:
+def own_review(assessment: Assessment, actor: User) -> ExpertReview:
     """The actor's review of the open expert round, created with one ungraded row per
     item on first use. Refuses when the actor's grading step is not open."""
     round_ = ReviewRound.objects.filter(
@@ -125,7 +125,7 @@ def expert_grade_save(
     with transaction.atomic():
         locked = lock_assessment(assessment)
         require(actor, Action.EXPERT_GRADE, locked)
-        review = _own_review(locked, actor)
+        review = own_review(locked, actor)
         if review.is_submitted:
             raise NotEditable(_("You have submitted your review."))
         row = review.grades.filter(item_code=item_code).first()
@@ -179,7 +179,7 @@ def expert_review_submit(*, actor: User, assessment: Assessment) -> ExpertReview
     with transaction.atomic():
         locked = lock_assessment(assessment)
         require(actor, Action.EXPERT_GRADE, locked)
-        review = _own_review(locked, actor)
+        review = own_review(locked, actor)
         missing = list(
             review.grades.filter(grade=Value.UNGRADED)
             .order_by("id")
@@ -253,7 +253,7 @@ def expert_photo_add(
         with transaction.atomic():
             locked = lock_assessment(assessment)
             require(actor, Action.EXPERT_GRADE, locked)
-            review = _own_review(locked, actor)
+            review = own_review(locked, actor)
             if review.is_submitted:
                 raise NotEditable(_("You have submitted your review."))
             row = review.grades.filter(item_code=item_code).first()
