@@ -166,6 +166,10 @@ TABLES: tuple[Table, ...] = (
     Table("accreditation.ExpertAssignment", OWNED, select=_c(_ASSESSMENT)),
     Table("accreditation.ExpertReview", OWNED, select=_c(_ASSESSMENT)),
     Table("accreditation.ExpertItemGrade", OWNED, select=_c("review__assessment__cycle_id")),
+    Table("accreditation.ExpertPhoto", OWNED, select=_c(_ASSESSMENT)),
+    Table("accreditation.RecordList", OWNED, select=_c(_ASSESSMENT)),
+    Table("accreditation.RecordSample", OWNED, select=_c(_ASSESSMENT)),
+    Table("accreditation.SampledRecord", OWNED, select=_c("sample__assessment__cycle_id")),
     Table("accreditation.Consolidation", OWNED, select=_c(_ASSESSMENT)),
     Table(
         "accreditation.ConsolidatedGrade",
