@@ -25,8 +25,8 @@ def record_id(value: Any) -> str:
     result = r.code(value)
     if len(result) > MAX_ID_CHARS:
         raise r.Invalid(
-            _("At most %(limit)d characters (this has %(count)d).")
-            % {"limit": MAX_ID_CHARS, "count": len(result)}
+            _("At most %(limit)d characters (this has %(length)d).")
+            % {"limit": MAX_ID_CHARS, "length": len(result)}
         )
     return result
 
@@ -35,8 +35,8 @@ def department(value: Any) -> str:
     result = r.text(value)
     if len(result) > MAX_DEPARTMENT_CHARS:
         raise r.Invalid(
-            _("At most %(limit)d characters (this has %(count)d).")
-            % {"limit": MAX_DEPARTMENT_CHARS, "count": len(result)}
+            _("At most %(limit)d characters (this has %(length)d).")
+            % {"limit": MAX_DEPARTMENT_CHARS, "length": len(result)}
         )
     return result
 

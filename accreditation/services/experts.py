@@ -236,9 +236,9 @@ def expert_photo_add(
     errors: dict[str, str] = unstorable_text(caption=caption)
     caption = (caption or "").strip()
     if len(caption) > MAX_CAPTION_CHARS:
-        errors["caption"] = _("At most %(limit)d characters (this has %(count)d).") % {
+        errors["caption"] = _("At most %(limit)d characters (this has %(length)d).") % {
             "limit": MAX_CAPTION_CHARS,
-            "count": len(caption),
+            "length": len(caption),
         }
     if errors:
         raise ValidationError(errors)

@@ -159,7 +159,10 @@ def record_sample_draw(
     errors: dict[str, str] = unstorable_text(seed=seed)
     seed = (seed or "").strip() or str(secrets.randbelow(10**12))
     if len(seed) > MAX_SEED_CHARS:
-        errors["seed"] = _("At most %(limit)d characters.") % {"limit": MAX_SEED_CHARS}
+        errors["seed"] = _("At most %(limit)d characters (this has %(length)d).") % {
+            "limit": MAX_SEED_CHARS,
+            "length": len(seed),
+        }
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

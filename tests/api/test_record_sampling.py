@@ -139,7 +139,8 @@ def test_an_expert_draws_a_reproducible_sample_and_records_results(panel, world,
     verify = lead.get(base(panel) + f"samples/{body['id']}/verify/").json()
     assert verify["reproducible"] is True and verify["drawn"] == body["drawn"]
     record = base(panel) + f"samples/{body['id']}/records/"
-    assert lead.put(record + f"{body['drawn'][0]}/", {"outcome": "pass"}, format="json").status_code == 200
+    passed = lead.put(record + f"{body['drawn'][0]}/", {"outcome": "pass"}, format="json")
+    assert passed.status_code == 200
     failed = lead.put(
         record + f"{body['drawn'][1]}/", {"outcome": "fail", "note": "未签名"}, format="json"
     )
