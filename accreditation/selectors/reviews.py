@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 
 from accreditation.models import (
     Assessment,
@@ -18,9 +19,12 @@ from accreditation.models import (
     Decision,
     ExpertAssignment,
     ExpertItemGrade,
+    ExpertPhoto,
     ExpertReview,
+    RecordSample,
     ReviewRound,
     ReviewStage,
+    SampledRecord,
     User,
 )
 from accreditation.permissions import Action, may
@@ -137,6 +141,44 @@ def consolidation_rows(*, viewer: User, assessment: Assessment) -> list[Consolid
             "-disagreement", "position"
         )
     )
+
+
+@dataclass(frozen=True, slots=True)
+class OnSiteEvidence:
+    """What the panel found on site in the consolidated round, by item code."""
+
+    photos: dict[str, list[ExpertPhoto]] = field(default_factory=dict)
+    samples: dict[str, list[RecordSample]] = field(default_factory=dict)
+
+
+def consolidation_onsite(*, viewer: User, assessment: Assessment) -> OnSiteEvidence:
+    """The on-site photos and the record samples of the experts of the latest
+    consolidation's round (all their reviews are submitted by then), for whoever may
+    see the consolidation (:func:`consolidation_rows`' rule). Five queries."""
+    if viewer.role == Role.EXPERT:
+        if not ExpertAssignment.objects.filter(assessment=assessment, expert=viewer).exists():
+            raise PermissionDenied
+    elif not _officer_or_admin_in_scope(viewer, assessment):
+        raise PermissionDenied
+    consolidation = latest_consolidation(assessment_id=assessment.pk)
+    found = OnSiteEvidence()
+    if consolidation is None:
+        return found
+    photos = ExpertPhoto.objects.filter(
+        assessment=assessment, grade__review__round_id=consolidation.round_id
+    ).select_related("evidence", "taken_by", "grade")
+    for photo in photos.order_by("id"):
+        found.photos.setdefault(photo.grade.item_code, []).append(photo)
+    experts = ExpertReview.objects.filter(round_id=consolidation.round_id).values("expert_id")
+    samples = (
+        RecordSample.objects.filter(assessment=assessment, drawn_by_id__in=experts)
+        .select_related("drawn_by")
+        .prefetch_related(Prefetch("results", queryset=SampledRecord.objects.order_by("position")))
+        .order_by("id")
+    )
+    for sample in samples:
+        found.samples.setdefault(sample.item_code, []).append(sample)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
-from accreditation.models import Assessment, ExpertAssignment, User
+from accreditation.models import Assessment, ExpertAssignment, RecordSample, User
 from accreditation.selectors.assignments import (
     expert_assignment_get_for_user,
     expert_assignments_for_user,
@@ -27,10 +27,15 @@ from accreditation.selectors.assignments import (
     usernames_by_id,
 )
 from accreditation.selectors.items import assessment_item_count, assessment_item_titles
-from accreditation.selectors.reviews import consolidation_rows, expert_grades_for
+from accreditation.selectors.reviews import (
+    consolidation_onsite,
+    consolidation_rows,
+    expert_grades_for,
+)
 from accreditation.selectors.workspace import assessment_workspace
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
 from accreditation.services.experts import expert_grade_save, expert_review_submit
+from accreditation.services.sampling import sample_summary
 from accreditation.web.access import (
     SignedInRequest,
     assessment_or_404,
@@ -259,6 +264,15 @@ def submit(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     return redirect("web:expert_tasks")
 
 
+def _sample_line(sample: RecordSample) -> str:
+    summary = sample_summary([r.outcome for r in sample.results.all()])
+    return _("%(passed)d of %(checked)d records checked passed (sample of %(size)d)") % {
+        "passed": summary.passed,
+        "checked": summary.checked,
+        "size": summary.size,
+    }
+
+
 def _consolidation_page(
     request: SignedInRequest,
     assessment: Assessment,
@@ -272,6 +286,7 @@ def _consolidation_page(
     titles = assessment_item_titles(assessment=assessment)
     expert_ids = sorted({int(pk) for row in rows for pk in row.expert_grades})
     names = usernames_by_id(user_ids=expert_ids)
+    onsite = consolidation_onsite(viewer=request.user, assessment=assessment)
     typed = typed or {}
     lines = []
     for row in rows:
@@ -289,6 +304,21 @@ def _consolidation_page(
                 "final": final,
                 "reason": reason,
                 "error": (errors or {}).get(row.item_code, ""),
+                "photos": [
+                    {
+                        "url": reverse(
+                            "api:expert-photo-file",
+                            kwargs={"assessment_id": assessment.pk, "pk": photo.pk},
+                        ),
+                        "caption": photo.caption,
+                        "by": photo.taken_by.username,
+                    }
+                    for photo in onsite.photos.get(row.item_code, [])
+                ],
+                "samples": [
+                    {"by": sample.drawn_by.username, "summary": _sample_line(sample)}
+                    for sample in onsite.samples.get(row.item_code, [])
+                ],
             }
         )
     editable = assessment.status == Status.CONSOLIDATION and expert_is_panel_lead(

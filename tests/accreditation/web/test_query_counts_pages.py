@@ -184,7 +184,7 @@ PAGES = [
         "lead",
         _a("web:expert_consolidation"),
         grow_items,
-        9,
+        14,  # 9 before the on-site column: photos and record samples (5)
         "consolidation",
     ),
 ]
