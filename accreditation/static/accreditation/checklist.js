@@ -142,6 +142,19 @@
     });
   }
 
+  // Offline mode sends one save at a time: a reconnect syncs many items at once, and
+  // one request after another is kinder to a poor connection (and to the database).
+  var line = Promise.resolve();
+  function queued(request) {
+    if (!store) return request();
+    var next = line.then(request, request);
+    line = next.then(
+      function () {},
+      function () {}
+    );
+    return next;
+  }
+
   function post(url, body, isJson) {
     return send("POST", url, body, isJson);
   }
@@ -366,7 +379,9 @@
     this.setState("saving", T.saving);
     var body = Object.assign(pick(sent), { version: this.version });
     if (body.metric_value === "") body.metric_value = null;
-    send(viaApi ? saveMethod : "POST", this.url, body, true)
+    queued(function () {
+      return send(viaApi ? saveMethod : "POST", self.url, body, true);
+    })
       .then(function (result) {
         self.inFlight = false;
         if (result.ok) {
@@ -386,6 +401,12 @@
         } else if (result.status === 401) {
           self.failed = true;
           self.setState("error", T.session);
+        } else if (store && result.status >= 500) {
+          // A server hiccup while syncing: keep the values and retry with back-off.
+          self.failed = true;
+          self.setState("error", errorText(result.error));
+          self.retryDelay = Math.min((self.retryDelay || 2500) * 2, 60000);
+          self.saveSoon(self.retryDelay);
         } else {
           self.failed = true;
           self.again = false;

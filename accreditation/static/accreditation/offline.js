@@ -40,7 +40,19 @@
     return dbPromise;
   }
 
+  // Writes not yet committed, on <html data-store-writes> (tests wait for 0).
+  var writes = 0;
+  function counted(delta) {
+    writes += delta;
+    document.documentElement.dataset.storeWrites = String(writes);
+  }
+
   function run(store, mode, action) {
+    if (mode === "readwrite") counted(1);
+    var settled = function (value) {
+      if (mode === "readwrite") counted(-1);
+      return value;
+    };
     return open().then(function (db) {
       return new Promise(function (resolve, reject) {
         var tx = db.transaction(store, mode);
@@ -61,6 +73,9 @@
           reject(tx.error);
         };
       });
+    }).then(settled, function (error) {
+      settled();
+      throw error;
     });
   }
 
@@ -156,6 +171,7 @@
         return navigator.onLine ? keepBundle() : null;
       })
       .then(function () {
+        // The worker is active and the pages are cached: the next load works offline.
         document.documentElement.dataset.offlineReady = "1";
       })
       .catch(function () {
