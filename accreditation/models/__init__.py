@@ -51,6 +51,7 @@ from accreditation.models.reviews import (
     ReviewRound,
     ReviewStage,
 )
+from accreditation.models.sessions import UserSession
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -101,4 +102,5 @@ __all__ = [
     "ReviewStage",
     "Stage",
     "User",
+    "UserSession",
 ]

@@ -171,11 +171,11 @@ def test_autosave_after_the_session_ended_answers_401(world: World):
     assert _row(world, "1.1.1").grade == ""
 
 
-def test_autosave_answers_in_at_most_seven_queries(world: World, django_assert_max_num_queries):
-    # The session and the user (as every signed-in request), then the save: SAVEPOINT
-    # (BEGIN outside tests), the locked read, UPDATE, audit row, RELEASE (COMMIT).
+def test_autosave_answers_in_at_most_six_queries(world: World, django_assert_max_num_queries):
+    # The session with its user (one query, as every signed-in request), then the save:
+    # SAVEPOINT (BEGIN outside tests), the locked read, UPDATE, audit row, RELEASE (COMMIT).
     client = _page_client(world, world.staff_a)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = _patch(
             client,
             _url(world, "1.1.1"),

@@ -80,6 +80,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(format_table(figures(probes)))
         self.stdout.write(
-            "queries: per request, counted in the warm-up rounds; every signed-in request "
-            "pays the ping's (session and user), and a save's include BEGIN and COMMIT"
+            "queries: per request, counted in the warm-up rounds; every signed-in request pays "
+            "the ping's (the session, read with its user); a save's include BEGIN and COMMIT"
         )
