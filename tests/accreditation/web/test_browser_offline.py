@@ -6,6 +6,7 @@ server is shown for merging, never overwritten; a closed tab loses nothing."""
 from __future__ import annotations
 
 import pytest
+from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
 from accreditation.core.audit import AuditAction
@@ -13,6 +14,7 @@ from accreditation.models import Assessment, AuditEvent, ExpertItemGrade
 from accreditation.services.assessments import assessment_open
 from accreditation.services.experts import expert_grade_save
 from accreditation.services.panels import panel_assign
+from tests import files
 from tests.accreditation.conftest import World
 from tests.accreditation.web.browser import console_errors, screenshot, sign_in
 from tests.factories import make_cycle, make_edition
@@ -198,4 +200,57 @@ def test_values_typed_offline_survive_a_closed_tab(
     assert (row.grade, row.finding, row.version) == ("A", "关门前写下的发现", 2)
     assert _saves(experts, "1.1.2") == 1
     assert _saves(experts, "2.1.1") == 0
+    context.close()
+
+
+def _photo_endpoint(assessment: Assessment, code: str) -> bool:
+    """Whether the photo API (built on the sampling branch) is deployed here."""
+    try:
+        match = resolve(f"/api/v1/assessments/{assessment.pk}/expert-grades/{code}/photos/")
+    except Resolver404:
+        return False
+    return match.url_name != "unknown"  # the API's catch-all answers 404
+
+
+def test_a_photo_taken_offline_is_queued_on_the_device_and_uploaded_when_possible(
+    chromium,
+    live_server,
+    world: World,
+    panel20: Assessment,
+    experts: Experts,  # noqa: F811
+):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN", service_workers="allow")
+    page = context.new_page()
+    sign_in(page, live_server.url, "lead")
+    _open_scoring(page, live_server.url, panel20)
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "1", timeout=20000)
+
+    context.set_offline(True)
+    item = _item(page, "1.1.3")
+    item.locator('[data-role="photo"]').set_input_files(
+        {"name": "现场.png", "mimeType": "image/png", "buffer": files.PNG}
+    )
+    photo = item.locator('[data-role="photos"] li')
+    expect(photo).to_have_count(1)
+    expect(photo).to_have_attribute("data-state", "queued")
+    expect(photo).to_contain_text("照片已保存在本设备，联网后上传")
+    status = page.locator("#sync-status")
+    expect(status).to_have_attribute("data-pending", "1")
+    _written(page)
+
+    # Still queued after a reload without a network.
+    page.reload()
+    expect(_item(page, "1.1.3").locator('[data-role="photos"] li')).to_have_count(1)
+
+    context.set_offline(False)
+    photo = _item(page, "1.1.3").locator('[data-role="photos"] li')
+    if _photo_endpoint(panel20, "1.1.3"):
+        expect(photo).to_have_attribute("data-state", "uploaded", timeout=15000)
+        expect(status).to_have_attribute("data-pending", "0")
+    else:
+        # The endpoint answers 404: the photo stays on the device, waiting for it.
+        expect(photo).to_contain_text("照片已保留：照片服务暂不可用", timeout=15000)
+        expect(status).to_have_attribute("data-pending", "1")
+        page.reload()
+        expect(_item(page, "1.1.3").locator('[data-role="photos"] li')).to_have_count(1)
     context.close()
