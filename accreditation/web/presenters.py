@@ -285,3 +285,19 @@ def autosave_texts(fields: dict[str, str]) -> dict[str, Any]:
         "waitSaves": _("Saving your last changes before submitting…"),
         "restored": _("Unsaved changes from your last visit were restored."),
     }
+
+
+def offline_texts() -> dict[str, str]:
+    """The offline scoring's messages (``checklist.js`` in offline mode): the sync
+    status, the conflict panel's merge and the photo queue."""
+    return {
+        "merge": _("Merge both"),
+        "syncConflicts": _("%(n)s conflicts to resolve"),
+        "syncOffline": _("Offline: %(n)s changes kept on this device"),
+        "syncPending": _("Syncing %(n)s changes…"),
+        "syncOfflineNone": _("Offline: nothing waiting to sync"),
+        "syncDone": _("All changes synced"),
+        "photoQueued": _("Photo kept on this device; uploads when online"),
+        "photoWaiting": _("Photo kept: the photo service is not available yet"),
+        "photoUploaded": _("Photo uploaded"),
+    }

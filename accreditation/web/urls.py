@@ -6,6 +6,7 @@ from accreditation.web.views import (
     common,
     expert,
     institution,
+    offline,
     public,
     review,
 )
@@ -15,6 +16,10 @@ app_name = "web"
 urlpatterns = [
     path("", common.home, name="home"),
     path("healthz/", common.healthz, name="healthz"),
+    # The offline app: manifest and service worker at the root (scope: the whole site)
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("expert/offline/bundle/", offline.bundle, name="expert_offline_bundle"),
     path(
         "assessments/<int:assessment_id>/evidence/<int:attachment_id>/",
         common.evidence_download,

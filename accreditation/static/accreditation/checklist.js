@@ -30,6 +30,10 @@
   var FIELDS = JSON.parse(workspace.dataset.fields || '["grade","na_reason","metric_value","note"]');
   var requireGrade = workspace.dataset.requireGrade === "1";
   var viaApi = workspace.dataset.saveApi === "1";
+  var saveMethod = workspace.dataset.saveMethod || "PATCH";
+  // Offline mode (the expert's scoring page): typed values live in IndexedDB
+  // (offline.js) and are synced when the connection returns.
+  var store = workspace.dataset.offline === "1" && window.OfflineStore ? window.OfflineStore : null;
   var controllers = [];
   var byCode = {};
 
@@ -83,6 +87,12 @@
   }
 
   function storage(action, code, value) {
+    if (store) {
+      var storeKey = storagePrefix + code;
+      var done = action === "set" ? store.set(storeKey, value) : store.remove(storeKey);
+      if (action !== "get") done.catch(function () {});
+      return null;
+    }
     try {
       var key = storagePrefix + code;
       if (action === "get") return JSON.parse(window.localStorage.getItem(key) || "null");
@@ -130,6 +140,19 @@
           };
         });
     });
+  }
+
+  // Offline mode sends one save at a time: a reconnect syncs many items at once, and
+  // one request after another is kinder to a poor connection (and to the database).
+  var line = Promise.resolve();
+  function queued(request) {
+    if (!store) return request();
+    var next = line.then(request, request);
+    line = next.then(
+      function () {},
+      function () {}
+    );
+    return next;
   }
 
   function post(url, body, isJson) {
@@ -343,7 +366,7 @@
     }
     var sent = this.values();
     if (same(sent, this.saved)) {
-      storage("remove", this.code);
+      this.forget();
       if (this.el.dataset.state && this.el.dataset.state !== "saved") this.setState("saved", T.saved);
       return;
     }
@@ -356,7 +379,9 @@
     this.setState("saving", T.saving);
     var body = Object.assign(pick(sent), { version: this.version });
     if (body.metric_value === "") body.metric_value = null;
-    send(viaApi ? "PATCH" : "POST", this.url, body, true)
+    queued(function () {
+      return send(viaApi ? saveMethod : "POST", self.url, body, true);
+    })
       .then(function (result) {
         self.inFlight = false;
         if (result.ok) {
@@ -366,7 +391,7 @@
             self.again = false;
             self.saveSoon(0);
           } else {
-            storage("remove", self.code);
+            self.forget();
             self.setState("saved", T.saved);
           }
           refreshSummary();
@@ -376,6 +401,12 @@
         } else if (result.status === 401) {
           self.failed = true;
           self.setState("error", T.session);
+        } else if (store && result.status >= 500) {
+          // A server hiccup while syncing: keep the values and retry with back-off.
+          self.failed = true;
+          self.setState("error", errorText(result.error));
+          self.retryDelay = Math.min((self.retryDelay || 2500) * 2, 60000);
+          self.saveSoon(self.retryDelay);
         } else {
           self.failed = true;
           self.again = false;
@@ -390,6 +421,13 @@
         self.retryDelay = Math.min((self.retryDelay || 2500) * 2, 60000);
         self.saveSoon(self.retryDelay);
       });
+  };
+
+  // Nothing left to send: offline, the saved row is kept (a page served from the
+  // cache later may be older than it); otherwise the backup is dropped.
+  Item.prototype.forget = function () {
+    if (store) storage("set", this.code, { version: this.version, values: this.saved, saved: this.saved });
+    else storage("remove", this.code);
   };
 
   Item.prototype.accept = function (item) {
@@ -487,6 +525,13 @@
     keepMine.dataset.action = "mine";
     actions.appendChild(useTheirs);
     actions.appendChild(keepMine);
+    var merge = null;
+    if (T.merge) {
+      merge = element("button", "button button--small", T.merge);
+      merge.type = "button";
+      merge.dataset.action = "merge";
+      actions.appendChild(merge);
+    }
     box.appendChild(actions);
     box.hidden = false;
 
@@ -497,6 +542,31 @@
       if (mineOverride) self.setValues(mineOverride);
       self.resolve(current, true);
     });
+    // Merge: my grade (theirs when I have none), both texts where they differ (theirs
+    // first), the evidence either of us checked; left in the fields to edit, and saved.
+    if (merge) {
+      merge.addEventListener("click", function () {
+        var merged = {};
+        FIELDS.forEach(function (key) {
+          var t = theirs[key];
+          var m = mine[key];
+          if (key === "grade") merged.grade = m || t;
+          else if (key === "evidence_checked")
+            merged.evidence_checked = (t || []).concat(
+              (m || []).filter(function (id) {
+                return (t || []).map(Number).indexOf(Number(id)) < 0;
+              })
+            );
+          else {
+            var ts = String(t == null ? "" : t).trim();
+            var ms = String(m == null ? "" : m).trim();
+            merged[key] = !ts ? ms : !ms || ts === ms ? ts : ts + "\n" + ms;
+          }
+        });
+        self.setValues(merged);
+        self.resolve(current, true);
+      });
+    }
   };
 
   Item.prototype.resolve = function (current, keepMine) {
@@ -508,7 +578,7 @@
       this.save();
     } else {
       this.setValues(this.saved);
-      storage("remove", this.code);
+      this.forget();
       this.setState("saved", T.saved);
       refreshSummary();
     }
@@ -567,9 +637,18 @@
     });
   };
 
-  Item.prototype.restore = function () {
-    var backup = storage("get", this.code);
+  Item.prototype.restore = function (record) {
+    var backup = record === undefined ? storage("get", this.code) : record;
     if (!backup || !backup.values) return false;
+    if (backup.saved) {
+      // Offline record: the last saved row beside what was typed since.
+      if (backup.version > this.version) {
+        // This page (from the cache) predates a save made on this device.
+        this.accept(Object.assign({}, backup.saved, { version: backup.version }));
+        this.setValues(this.saved);
+      }
+      if (same(backup.values, backup.saved)) return false;
+    }
     if (same(backup.values, this.saved)) {
       storage("remove", this.code);
       return false;
@@ -593,11 +672,185 @@
     controllers.push(item);
     byCode[item.code] = item;
   });
-  if (editable) {
+  if (editable && store) {
+    store
+      .withPrefix(storagePrefix)
+      .then(function (records) {
+        controllers.forEach(function (item) {
+          var record = records[storagePrefix + item.code];
+          if (record) item.restore(record);
+        });
+      })
+      .catch(function () {})
+      .then(function () {
+        workspace.dataset.restored = "1";
+        syncStatus();
+      });
+  } else if (editable) {
     controllers.forEach(function (item) {
       item.restore();
     });
   }
+
+  // --- sync status and the photo queue (offline mode) -----------------------------------
+
+  var statusEl = document.getElementById("sync-status");
+  var queuedPhotos = 0;
+
+  function syncStatus() {
+    if (!statusEl) return;
+    var conflicts = 0;
+    var pending = queuedPhotos;
+    controllers.forEach(function (item) {
+      if (item.conflict) conflicts += 1;
+      else if (item.busy() || item.failed) pending += 1;
+    });
+    var online = navigator.onLine;
+    var state;
+    var text;
+    if (conflicts) {
+      state = "conflict";
+      text = T.syncConflicts.replace("%(n)s", conflicts);
+    } else if (pending && !online) {
+      state = "offline";
+      text = T.syncOffline.replace("%(n)s", pending);
+    } else if (pending) {
+      state = "syncing";
+      text = T.syncPending.replace("%(n)s", pending);
+    } else if (!online) {
+      state = "offline";
+      text = T.syncOfflineNone;
+    } else {
+      state = "synced";
+      text = T.syncDone;
+    }
+    statusEl.dataset.state = state;
+    statusEl.dataset.pending = String(pending);
+    statusEl.dataset.conflicts = String(conflicts);
+    statusEl.className = "sync-status sync-status--" + state;
+    if (statusEl.textContent !== text) statusEl.textContent = text;
+  }
+
+  var uploading = false;
+  function uploadPhotos() {
+    if (!store || uploading) return;
+    uploading = true;
+    store
+      .photos(workspace.dataset.assessment)
+      .then(function (rows) {
+        queuedPhotos = rows.length;
+        return rows.reduce(function (chain, row) {
+          return chain.then(function () {
+            var item = byCode[row.item];
+            if (!item || !navigator.onLine) return null;
+            var data = new FormData();
+            data.append("file", row.blob, row.name || "photo.jpg");
+            if (row.caption) data.append("caption", row.caption);
+            return send("POST", item.url + "photos/", data, false)
+              .then(function (result) {
+                if (result.ok) {
+                  queuedPhotos -= 1;
+                  item.photoState(row.id, "uploaded", T.photoUploaded);
+                  return store.photoRemove(row.id);
+                }
+                if (result.status === 404) {
+                  // The photo endpoint is not there (yet): keep the photo queued.
+                  item.photoState(row.id, "queued", T.photoWaiting);
+                  return null;
+                }
+                if (result.status >= 400 && result.status < 500 && result.status !== 401) {
+                  // Refused (type, size): say why and drop it from the queue.
+                  queuedPhotos -= 1;
+                  item.photoState(row.id, "error", errorText(result.error));
+                  return store.photoRemove(row.id);
+                }
+                return null;
+              })
+              .catch(function () {
+                /* no connection: stays queued */
+              });
+          });
+        }, Promise.resolve());
+      })
+      .catch(function () {})
+      .then(function () {
+        uploading = false;
+        syncStatus();
+      });
+  }
+
+  Item.prototype.photoState = function (id, kind, text) {
+    var li = this.el.querySelector('[data-photo="' + id + '"]');
+    if (!li) return;
+    li.dataset.state = kind;
+    var label = li.querySelector(".photo__state");
+    if (label) label.textContent = text;
+  };
+
+  Item.prototype.showPhoto = function (row, kind, text) {
+    var list = this.el.querySelector('[data-role="photos"]');
+    if (!list) return;
+    var li = element("li", "photo");
+    li.dataset.photo = row.id;
+    li.dataset.state = kind;
+    var img = element("img", "photo__thumb");
+    img.alt = row.name || "";
+    img.src = URL.createObjectURL(row.blob);
+    li.appendChild(img);
+    li.appendChild(element("span", "photo__state muted small", text));
+    list.appendChild(li);
+  };
+
+  if (store && editable) {
+    controllers.forEach(function (item) {
+      var input = item.el.querySelector('[data-role="photo"]');
+      if (!input) return;
+      input.addEventListener("change", function () {
+        Array.prototype.forEach.call(input.files, function (file) {
+          var row = {
+            assessment: workspace.dataset.assessment,
+            item: item.code,
+            blob: file,
+            name: file.name,
+            caption: "",
+            created: new Date().toISOString(),
+          };
+          store.photoAdd(row).then(function (id) {
+            row.id = id;
+            queuedPhotos += 1;
+            item.showPhoto(row, "queued", T.photoQueued);
+            syncStatus();
+            uploadPhotos();
+          });
+        });
+        input.value = "";
+      });
+    });
+    store
+      .photos(workspace.dataset.assessment)
+      .then(function (rows) {
+        queuedPhotos = rows.length;
+        rows.forEach(function (row) {
+          if (byCode[row.item]) byCode[row.item].showPhoto(row, "queued", T.photoQueued);
+        });
+        uploadPhotos();
+      })
+      .catch(function () {});
+  }
+
+  window.addEventListener("online", function () {
+    controllers.forEach(function (item) {
+      if (!item.conflict && !item.inFlight && (item.failed || item.isDirty())) {
+        item.retryDelay = 0;
+        item.saveSoon(0);
+      }
+    });
+    uploadPhotos();
+    syncStatus();
+  });
+  window.addEventListener("offline", syncStatus);
+  if (statusEl) setInterval(syncStatus, 500);
+  syncStatus();
 
   window.addEventListener("beforeunload", function (event) {
     var pending = controllers.some(function (item) {

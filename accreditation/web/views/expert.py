@@ -49,6 +49,7 @@ from accreditation.web.presenters import (
     checklist_chapters,
     grade_label,
     level_label,
+    offline_texts,
 )
 from accreditation.web.responses import json_error, json_refusal, refuse
 from workflows.selectors import InboxRow, task_inbox
@@ -165,14 +166,17 @@ def scoring(request: SignedInRequest, assessment_id: int) -> HttpResponse:
         "is_lead": assignment.role == Role.LEAD,
         "grade_choices": [(value, GRADE_LABELS[value]) for value in GRADE_CHOICES],
         "grade_labels": GRADE_LABELS,
-        "i18n": autosave_texts(
-            {
-                "grade": _("Your grade"),
-                "finding": _("Finding"),
-                "onsite_note": _("On-site note"),
-                "evidence_checked": _("Evidence checked"),
-            }
-        ),
+        "i18n": {
+            **autosave_texts(
+                {
+                    "grade": _("Your grade"),
+                    "finding": _("Finding"),
+                    "onsite_note": _("On-site note"),
+                    "evidence_checked": _("Evidence checked"),
+                }
+            ),
+            **offline_texts(),
+        },
         **_summary_context(assessment, own, len(workspace.rows)),
     }
     return render(request, "web/expert/scoring.html", context)
