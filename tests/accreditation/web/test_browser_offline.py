@@ -6,11 +6,10 @@ server is shown for merging, never overwritten; a closed tab loses nothing."""
 from __future__ import annotations
 
 import pytest
-from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
 from accreditation.core.audit import AuditAction
-from accreditation.models import Assessment, AuditEvent, ExpertItemGrade
+from accreditation.models import Assessment, AuditEvent, ExpertItemGrade, ExpertPhoto
 from accreditation.services.assessments import assessment_open
 from accreditation.services.experts import expert_grade_save
 from accreditation.services.panels import panel_assign
@@ -203,15 +202,6 @@ def test_values_typed_offline_survive_a_closed_tab(
     context.close()
 
 
-def _photo_endpoint(assessment: Assessment, code: str) -> bool:
-    """Whether the photo API (built on the sampling branch) is deployed here."""
-    try:
-        match = resolve(f"/api/v1/assessments/{assessment.pk}/expert-grades/{code}/photos/")
-    except Resolver404:
-        return False
-    return match.url_name != "unknown"  # the API's catch-all answers 404
-
-
 def test_a_photo_taken_offline_is_queued_on_the_device_and_uploaded_when_possible(
     chromium,
     live_server,
@@ -244,13 +234,13 @@ def test_a_photo_taken_offline_is_queued_on_the_device_and_uploaded_when_possibl
 
     context.set_offline(False)
     photo = _item(page, "1.1.3").locator('[data-role="photos"] li')
-    if _photo_endpoint(panel20, "1.1.3"):
-        expect(photo).to_have_attribute("data-state", "uploaded", timeout=15000)
-        expect(status).to_have_attribute("data-pending", "0")
-    else:
-        # The endpoint answers 404: the photo stays on the device, waiting for it.
-        expect(photo).to_contain_text("照片已保留：照片服务暂不可用", timeout=15000)
-        expect(status).to_have_attribute("data-pending", "1")
-        page.reload()
-        expect(_item(page, "1.1.3").locator('[data-role="photos"] li')).to_have_count(1)
+    expect(photo).to_have_attribute("data-state", "uploaded", timeout=15000)
+    expect(status).to_have_attribute("data-pending", "0")
+    stored = ExpertPhoto.objects.select_related("evidence", "grade").get()
+    assert stored.grade.item_code == "1.1.3" and stored.taken_by == experts.lead
+    assert stored.evidence.size == len(files.PNG)
+    # Reloading does not upload it again (the queue is empty, the server dedupes anyway).
+    page.reload()
+    expect(page.locator("#sync-status")).to_have_attribute("data-pending", "0")
+    assert ExpertPhoto.objects.count() == 1
     context.close()
