@@ -21,6 +21,7 @@ from accreditation.models import (
     ExpertItemGrade,
     ExpertPhoto,
     ExpertReview,
+    RecordList,
     RecordSample,
     ReviewRound,
     ReviewStage,
@@ -200,3 +201,31 @@ def review_history(*, viewer: User, assessment: Assessment) -> list[RoundHistory
     county = {c.round_id: c for c in CountyReview.objects.filter(assessment=assessment)}
     returns = {r.round_id: r for r in AssessmentReturn.objects.filter(assessment=assessment)}
     return [RoundHistory(r, county.get(r.pk), returns.get(r.pk)) for r in rounds]
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertSampling:
+    """For the expert's scoring page: the newest record list per item and the
+    expert's own samples (with their records in order) per item."""
+
+    lists: dict[str, RecordList] = field(default_factory=dict)
+    samples: dict[str, RecordSample] = field(default_factory=dict)
+
+
+def expert_sampling_for(*, viewer: User, assessment: Assessment) -> ExpertSampling:
+    """The record lists of the assessment and ``viewer``'s own samples drawn from
+    them (panel experts only; ``PermissionDenied`` otherwise). Three queries."""
+    if not ExpertAssignment.objects.filter(assessment=assessment, expert=viewer).exists():
+        raise PermissionDenied
+    found = ExpertSampling()
+    for frozen in RecordList.objects.filter(assessment=assessment).order_by("item_code", "version"):
+        found.lists[frozen.item_code] = frozen  # the newest version wins
+    samples = (
+        RecordSample.objects.filter(assessment=assessment, drawn_by=viewer)
+        .select_related("record_list")
+        .prefetch_related(Prefetch("results", queryset=SampledRecord.objects.order_by("position")))
+        .order_by("id")
+    )
+    for sample in samples:
+        found.samples[sample.item_code] = sample  # the latest draw (from the newest list)
+    return found

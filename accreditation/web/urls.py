@@ -103,6 +103,16 @@ urlpatterns = [
     ),
     path("expert/assessments/<int:assessment_id>/submit/", expert.submit, name="expert_submit"),
     path(
+        "expert/assessments/<int:assessment_id>/items/<str:item_code>/sample/",
+        expert.sample_draw,
+        name="expert_sample_draw",
+    ),
+    path(
+        "expert/assessments/<int:assessment_id>/items/<str:item_code>/sample/record/",
+        expert.sample_record,
+        name="expert_sample_record",
+    ),
+    path(
         "expert/assessments/<int:assessment_id>/consolidation/",
         expert.consolidation,
         name="expert_consolidation",

@@ -31,11 +31,16 @@ from accreditation.selectors.reviews import (
     consolidation_onsite,
     consolidation_rows,
     expert_grades_for,
+    expert_sampling_for,
 )
 from accreditation.selectors.workspace import assessment_workspace
 from accreditation.services.consolidation import consolidation_complete, consolidation_grade_set
 from accreditation.services.experts import expert_grade_save, expert_review_submit
-from accreditation.services.sampling import sample_summary
+from accreditation.services.sampling import (
+    record_sample_draw,
+    sample_summary,
+    sampled_record_set,
+)
 from accreditation.web.access import (
     SignedInRequest,
     assessment_or_404,
@@ -52,6 +57,7 @@ from accreditation.web.presenters import (
     offline_texts,
 )
 from accreditation.web.responses import json_error, json_refusal, refuse
+from standards.models import ReviewMethod
 from workflows.selectors import InboxRow, task_inbox
 from workflows.steps import Step
 
@@ -126,6 +132,7 @@ def scoring(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     editable = assessment.status == Status.EXPERT_REVIEW and not (own and own.submitted)
     names = usernames_by_id(user_ids=[r.expert_id for r in others])
     own_grades = own.grades if own else {}
+    sampling = expert_sampling_for(viewer=request.user, assessment=assessment)
     chapters = [
         _ScoringChapter(
             chapter.code,
@@ -137,6 +144,13 @@ def scoring(request: SignedInRequest, assessment_id: int) -> HttpResponse:
                     [
                         {
                             "entry": entry,
+                            "sampled": RECORD_SAMPLING
+                            in (entry.row.grade.item.review_methods or []),
+                            "records": sampling.lists.get(entry.code),
+                            "sample": sampling.samples.get(entry.code),
+                            "sample_line": _sample_line(sampling.samples[entry.code])
+                            if entry.code in sampling.samples
+                            else "",
                             "own": own_grades.get(entry.code),
                             "checked": set(own_grades[entry.code].evidence_checked)
                             if entry.code in own_grades
@@ -266,6 +280,73 @@ def submit(request: SignedInRequest, assessment_id: int) -> HttpResponse:
         return redirect("web:expert_scoring", assessment.pk)
     messages.success(request, _("Your review is submitted."))
     return redirect("web:expert_tasks")
+
+
+RECORD_SAMPLING = ReviewMethod.RECORD_SAMPLING
+
+
+def _sampled(entry: Any) -> bool:
+    """Whether the checklist entry's item is reviewed by record sampling."""
+    return RECORD_SAMPLING in (entry.row.grade.item.review_methods or [])
+
+
+def _back_to(assessment: Assessment, code: str) -> HttpResponse:
+    return redirect(reverse("web:expert_scoring", args=[assessment.pk]) + f"#item-{code}")
+
+
+def _refused(request: SignedInRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+    else:
+        refuse(request, exc)
+
+
+@require_POST
+@role_required(EXPERT)
+def sample_draw(request: SignedInRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    """Draw the expert's record sample for one item from the size and seed typed."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        messages.error(request, _("Type how many records to draw."))
+        return _back_to(assessment, item_code)
+    try:
+        record_sample_draw(
+            actor=request.user,
+            assessment=assessment,
+            item_code=item_code,
+            size=size,
+            seed=request.POST.get("seed", ""),
+        )
+    except (ValidationError, DomainError) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The sample is drawn; check each record."))
+    return _back_to(assessment, item_code)
+
+
+@require_POST
+@role_required(EXPERT)
+def sample_record(request: SignedInRequest, assessment_id: int, item_code: str) -> HttpResponse:
+    """Record pass or fail for one record of the expert's sample."""
+    assessment = assessment_or_404(request, assessment_id)
+    sampling = expert_sampling_for(viewer=request.user, assessment=assessment)
+    sample = sampling.samples.get(item_code)
+    if sample is None:
+        messages.error(request, _("Draw the sample first."))
+        return _back_to(assessment, item_code)
+    try:
+        sampled_record_set(
+            actor=request.user,
+            sample=sample,
+            record_id=request.POST.get("record_id", ""),
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        )
+    except (ValidationError, DomainError) as exc:
+        _refused(request, exc)
+    return _back_to(assessment, item_code)
 
 
 def _sample_line(sample: RecordSample) -> str:

@@ -175,7 +175,8 @@ PAGES = [
     Page("review-queue", "reviewer_a", lambda w: reverse("web:review_queue"), grow_queue, 5),
     Page("admin-home", "administrator", lambda w: reverse("web:home"), grow_admin_list, 3),
     Page("expert-tasks", "expert", lambda w: reverse("web:expert_tasks"), grow_assignments, 4),
-    Page("expert-scoring", "lead", _a("web:expert_scoring"), grow_items, 14, "expert_review"),
+    # 14 before record sampling: the item lists and the expert's own samples (2 more).
+    Page("expert-scoring", "lead", _a("web:expert_scoring"), grow_items, 16, "expert_review"),
     Page(
         "expert-summary", "lead", _a("web:expert_scoring_summary"), grow_items, 8, "expert_review"
     ),
