@@ -23,7 +23,9 @@ from accreditation.models import (
     EvidenceAttachment,
     ExpertAssignment,
     ExpertItemGrade,
+    FactChallenge,
     Institution,
+    InstitutionFact,
     InstitutionFacts,
     ItemGrade,
     LookBack,
@@ -291,3 +293,20 @@ class ReductionFilter(FilterSet):
     class Meta:
         model = Reduction
         fields = ["region", "check_run"]
+
+
+class InstitutionFactFilter(FilterSet):
+    institution = IdFilter(field_name="institution_id", help_text="Institution id.")
+    region = WithinRegionFilter(path_field="institution__region__path")
+
+    class Meta:
+        model = InstitutionFact
+        fields = ["institution", "region", "year", "key", "source"]
+
+
+class FactChallengeFilter(FilterSet):
+    institution = IdFilter(field_name="fact__institution_id", help_text="Institution id.")
+
+    class Meta:
+        model = FactChallenge
+        fields = ["institution", "status"]
