@@ -58,3 +58,39 @@ def fact_imports_visible_to(user: Any) -> QuerySet[FactImport]:
     if user.role == Role.OFFICER:
         return qs.filter(imported_by=user)
     return qs.none()
+
+
+def facts_for_institution(*, user: Any, institution_id: int) -> list[InstitutionFact]:
+    """The institution's fact values newest year first, each with its open challenge
+    (``open_challenge``, or None) and its import: two queries."""
+    facts = list(
+        facts_visible_to(user).filter(institution_id=institution_id).order_by("-year", "key")
+    )
+    open_by_fact = {
+        c.fact_id: c
+        for c in FactChallenge.objects.filter(
+            fact__in=facts, status=FactChallenge.Status.OPEN
+        ).only("id", "fact_id", "proposed_value", "due_on")
+    }
+    for fact in facts:
+        fact.open_challenge = open_by_fact.get(fact.pk)  # type: ignore[attr-defined]
+    return facts
+
+
+def fact_get_for_user(*, user: Any, fact_id: int) -> InstitutionFact | None:
+    return facts_visible_to(user).filter(pk=fact_id).first()
+
+
+def challenge_get_for_user(*, user: Any, challenge_id: int) -> FactChallenge | None:
+    return fact_challenges_visible_to(user).filter(pk=challenge_id).first()
+
+
+def challenges_queue(*, user: Any, status: str = "open", limit: int = 200) -> list[FactChallenge]:
+    """The challenges in ``user``'s scope with ``status``, soonest due first: one query."""
+    return list(
+        fact_challenges_visible_to(user).filter(status=status).order_by("due_on", "id")[:limit]
+    )
+
+
+def fact_imports_recent(*, user: Any, limit: int = 20) -> list[FactImport]:
+    return list(fact_imports_visible_to(user)[:limit])
