@@ -147,6 +147,8 @@ class MetricSource(models.Model):
         FactImport, on_delete=models.PROTECT, related_name="metrics", null=True, blank=True
     )
     source_row = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+    #: The value imported; once the staff save another value, the source no longer holds.
+    value = models.DecimalField(_("imported value"), max_digits=14, decimal_places=4)
 
     class Meta:
         verbose_name = _("metric value source")

@@ -114,7 +114,7 @@ def facts_import(
             grades[(stored.assessment.institution_id, stored.item_code)] = stored
     creates: list[InstitutionFact] = []
     updates: list[InstitutionFact] = []
-    metric_updates: list[tuple[ItemGrade, int]] = []
+    metric_updates: list[tuple[ItemGrade, int, Decimal]] = []
     unchanged = 0
     for row in sheet.rows:
         inst = institutions.get(row.licence_number)
@@ -184,7 +184,7 @@ def facts_import(
                 found.version += 1
                 found.updated_by = actor
                 found.updated_at = timezone.now()
-                metric_updates.append((found, row.row))
+                metric_updates.append((found, row.row, value))
     if table.errors:
         raise ImportRefused(table.errors)
     result = {
@@ -214,16 +214,21 @@ def facts_import(
             ["value", "source", "source_row", "challenge", "recorded_by", "version", "fact_import"],
         )
         if metric_updates:
+            metric_grades = [grade for grade, _row, _value in metric_updates]
             ItemGrade.objects.bulk_update(
-                [grade for grade, _row in metric_updates],
+                metric_grades,
                 ["metric_value", "version", "updated_by", "updated_at"],
             )
-            MetricSource.objects.filter(grade__in=[g for g, _row in metric_updates]).delete()
+            MetricSource.objects.filter(grade__in=metric_grades).delete()
             MetricSource.objects.bulk_create(
                 MetricSource(
-                    grade=grade, source=FactSource.IMPORT, fact_import=record, source_row=number
+                    grade=grade,
+                    source=FactSource.IMPORT,
+                    fact_import=record,
+                    source_row=number,
+                    value=value,
                 )
-                for grade, number in metric_updates
+                for grade, number, value in metric_updates
             )
         audit_record(
             actor=actor,

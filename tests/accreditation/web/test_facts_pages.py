@@ -154,3 +154,14 @@ def test_pages_stay_within_budget_at_two_sizes(
         assert response.status_code == 200
         sizes.append(len(captured))
     assert sizes[0] == sizes[1]
+
+
+def test_the_checklist_shows_an_imported_metric_value_with_its_source(world):
+    from tests.accreditation.facts.helpers import HEADERS
+
+    data = xlsx([[*_row(world), 28]], headers=[*HEADERS, "指标:1.1.4"])
+    facts_import(actor=world.officer_city, data=data, file_format="xlsx", year=2026)
+    page = login(world.staff_a).get(f"/institution/assessments/{world.assessment_a.pk}/")
+    html = page.content.decode()
+    assert 'data-metric-source="1.1.4"' in html
+    assert "From the 2026 statistical return, row 2 of file" in html
