@@ -165,3 +165,10 @@ def test_the_checklist_shows_an_imported_metric_value_with_its_source(world):
     html = page.content.decode()
     assert 'data-metric-source="1.1.4"' in html
     assert "From the 2026 statistical return, row 2 of file" in html
+
+
+def test_the_pages_are_in_chinese_by_default(world):
+    client = Client()
+    client.force_login(world.officer_city)
+    html = client.get("/facts/import/").content.decode()
+    assert "统计年报导入" in html and "下载模板" in html
