@@ -52,6 +52,9 @@ class Action(StrEnum):
     INSTITUTION_MANAGE = "institution.manage"  # obj: None or Institution
     INSTITUTION_VIEW = "institution.view"  # obj: Institution
     FACTS_RECORD = "facts.record"  # obj: Institution
+    FACTS_IMPORT = "facts.import"  # obj: None (rows: Institution via FACTS_REGIONAL)
+    FACTS_REGIONAL = "facts.regional"  # obj: Institution (import a row, decide challenges)
+    FACT_CHALLENGE = "facts.challenge"  # obj: Institution
     CYCLE_MANAGE = "cycle.manage"  # obj: Cycle or its province (Region)
     ASSESSMENT_OPEN = "assessment.open"  # obj: Institution
     ASSESSMENT_VIEW = "assessment.view"  # obj: Assessment (grades, evidence, history)
@@ -101,6 +104,15 @@ def _own_institution_staff(user: User, obj: Institution | Assessment) -> bool:
 
 def _facts_record(user: User, institution: Institution) -> bool:
     return user.role == Role.ADMINISTRATOR or _own_institution_staff(user, institution)
+
+
+def _facts_import(user: User, obj: Any = None) -> bool:
+    return user.role in (Role.ADMINISTRATOR, Role.OFFICER)
+
+
+def _facts_regional(user: User, institution: Institution) -> bool:
+    """Administrators, and county reviewers and officers whose region covers it."""
+    return user.role == Role.ADMINISTRATOR or _regional(user, institution.region.path)
 
 
 def _county_review(user: User, assessment: Assessment) -> bool:
@@ -212,6 +224,9 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.INSTITUTION_MANAGE: _administrator,
     Action.INSTITUTION_VIEW: _institution_visible,
     Action.FACTS_RECORD: _facts_record,
+    Action.FACTS_IMPORT: _facts_import,
+    Action.FACTS_REGIONAL: _facts_regional,
+    Action.FACT_CHALLENGE: _own_institution_staff,
     Action.CYCLE_MANAGE: _cycle_manage,
     Action.ASSESSMENT_OPEN: _own_institution_staff,
     Action.ASSESSMENT_VIEW: _assessment_visible,

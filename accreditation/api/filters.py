@@ -24,7 +24,9 @@ from accreditation.models import (
     ExpertAssignment,
     ExpertItemGrade,
     ExpertPhoto,
+    FactChallenge,
     Institution,
+    InstitutionFact,
     InstitutionFacts,
     ItemGrade,
     LookBack,
@@ -301,3 +303,20 @@ class ReductionFilter(FilterSet):
     class Meta:
         model = Reduction
         fields = ["region", "check_run"]
+
+
+class InstitutionFactFilter(FilterSet):
+    institution = IdFilter(field_name="institution_id", help_text="Institution id.")
+    region = WithinRegionFilter(path_field="institution__region__path")
+
+    class Meta:
+        model = InstitutionFact
+        fields = ["institution", "region", "year", "key", "source"]
+
+
+class FactChallengeFilter(FilterSet):
+    institution = IdFilter(field_name="fact__institution_id", help_text="Institution id.")
+
+    class Meta:
+        model = FactChallenge
+        fields = ["institution", "status"]

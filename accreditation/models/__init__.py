@@ -20,6 +20,16 @@ from accreditation.models.checks import (
 )
 from accreditation.models.cycles import Cycle, CycleDeadline, CycleStandard, DeadlineNotice, Stage
 from accreditation.models.evidence import Evidence, EvidenceAttachment
+from accreditation.models.facts import (
+    CHALLENGE_TRANSITIONS,
+    FACT_DEFINITIONS,
+    FACT_KEYS,
+    FactChallenge,
+    FactImport,
+    FactSource,
+    InstitutionFact,
+    MetricSource,
+)
 from accreditation.models.institutions import Institution, InstitutionFacts
 from accreditation.models.notices import (
     OBJECTION_TRANSITIONS,
@@ -57,7 +67,10 @@ from accreditation.models.sessions import UserSession
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "CHALLENGE_TRANSITIONS",
     "EDITABLE_STATUSES",
+    "FACT_DEFINITIONS",
+    "FACT_KEYS",
     "OBJECTION_TRANSITIONS",
     "RECOGNITION_TRANSITIONS",
     "STAGE_STATUSES",
@@ -89,10 +102,15 @@ __all__ = [
     "ExpertPhoto",
     "ExpertProfile",
     "ExpertReview",
+    "FactChallenge",
+    "FactImport",
+    "FactSource",
     "Institution",
+    "InstitutionFact",
     "InstitutionFacts",
     "ItemGrade",
     "LookBack",
+    "MetricSource",
     "Objection",
     "PublicNotice",
     "PublicNoticeEntry",

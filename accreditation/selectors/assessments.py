@@ -20,6 +20,7 @@ from accreditation.models import (
     AssessmentSnapshot,
     EvidenceAttachment,
     ItemGrade,
+    MetricSource,
 )
 from accreditation.selectors.scoring import facts_in_force
 from standards.models import Chapter, Edition
@@ -115,6 +116,15 @@ class AttachmentInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricSourceInfo:
+    """An imported metric value's provenance: the return's year, file hash and row."""
+
+    year: int
+    sha256: str
+    row: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChecklistRow:
     """One item with its catalogue text and the institution's current values."""
 
@@ -122,6 +132,8 @@ class ChecklistRow:
     auto_not_applicable: bool
     attachments: tuple[AttachmentInfo, ...] = field(default=())
     review_comment: str = ""
+    #: Where the metric value came from, when imported and not changed since.
+    metric_source: MetricSourceInfo | None = None
 
     @property
     def code(self) -> str:
@@ -153,7 +165,7 @@ def checklist_grades(*, assessment: Assessment) -> QuerySet[ItemGrade]:
     reorder or slice it (e.g. one page) and pass the rows back."""
     return (
         ItemGrade.objects.filter(assessment=assessment)
-        .select_related("item__section__chapter")
+        .select_related("item__section__chapter", "metric_source__fact_import")
         .prefetch_related("item__criteria")
         .order_by("item__position")
     )
@@ -180,9 +192,27 @@ def assessment_checklist(
             auto_not_applicable=row.item_code in auto,
             attachments=tuple(attachments.get(row.item_code, ())),
             review_comment=comments.get(row.item_code, ""),
+            metric_source=metric_source_info(row),
         )
         for row in grades
     ]
+
+
+def metric_source_info(grade: ItemGrade) -> MetricSourceInfo | None:
+    """The provenance of an imported metric value still as imported, else None. Reads
+    ``grade.metric_source`` (loaded by :func:`checklist_grades`: no query)."""
+    try:
+        source = grade.metric_source
+    except MetricSource.DoesNotExist:
+        return None
+    if grade.metric_value is None or source.value != grade.metric_value:
+        return None
+    imported = source.fact_import
+    return MetricSourceInfo(
+        imported.year if imported else 0,
+        imported.file_sha256 if imported else "",
+        source.source_row,
+    )
 
 
 def assessment_snapshots(*, assessment: Assessment) -> list[AssessmentSnapshot]:

@@ -19,6 +19,7 @@ from accreditation.selectors.assessments import (
     Progress,
     assessment_attachments,
     latest_return,
+    metric_source_info,
 )
 from accreditation.selectors.scoring import (
     ProvisionalResult,
@@ -94,7 +95,7 @@ def assessment_workspace(*, assessment: Assessment, with_criteria: bool = True) 
     of items."""
     query = (
         ItemGrade.objects.filter(assessment=assessment)
-        .select_related("item__section__chapter")
+        .select_related("item__section__chapter", "metric_source__fact_import")
         .order_by("item__position")
     )
     if with_criteria:
@@ -126,6 +127,7 @@ def assessment_workspace(*, assessment: Assessment, with_criteria: bool = True) 
             auto_not_applicable=row.item_code in auto,
             attachments=tuple(attachments.get(row.item_code, ())),
             review_comment=comments.get(row.item_code, ""),
+            metric_source=metric_source_info(row),
         )
         for row in grades
     )

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accreditation.web.views import (
     common,
     expert,
+    facts,
     institution,
     offline,
     public,
@@ -70,6 +71,21 @@ urlpatterns = [
         "institution/assessments/<int:assessment_id>/submit/",
         institution.submit,
         name="submit",
+    ),
+    path("institution/facts/", facts.institution_facts, name="institution_facts"),
+    path(
+        "institution/facts/<int:fact_id>/challenge/",
+        facts.fact_challenge_view,
+        name="fact_challenge",
+    ),
+    # Facts: the statistical-return import and the challenges queue
+    path("facts/import/", facts.facts_import_view, name="facts_import"),
+    path("facts/import/template/", facts.facts_template_download, name="facts_template"),
+    path("review/fact-challenges/", facts.challenge_queue, name="fact_challenges"),
+    path(
+        "review/fact-challenges/<int:challenge_id>/decide/",
+        facts.challenge_decide,
+        name="fact_challenge_decide",
     ),
     # County reviewers
     path("review/", review.queue, name="review_queue"),
