@@ -69,7 +69,7 @@ def test_csv_upload_and_dry_run(world, as_user):
 def test_a_refused_upload_names_row_column_and_reason_and_writes_nothing(world, as_user):
     before = counts()
     response = upload(as_user("officer_city"), xlsx(_rows(world, [["NOPE", "", "x", 1, 1]])))
-    assert response.status_code == 409
+    assert response.status_code == 400
     body = response.json()["error"]
     assert body["code"] == "import_refused"
     assert [(e["row"], e["column"], e["reason"]) for e in body["details"]["errors"]] == [
@@ -84,7 +84,7 @@ def test_who_may_upload(world, as_user):
     assert upload(as_user(None), data).status_code in (401, 403)
     for who in ("staff_a", "reviewer_a", "expert"):
         assert upload(as_user(who), data).status_code == 403, who
-    assert upload(as_user("officer_other_city"), data).status_code == 409  # outside scope
+    assert upload(as_user("officer_other_city"), data).status_code == 400  # outside scope
     assert counts() == before
 
 

@@ -97,7 +97,7 @@ class FactImportList(generics.ListAPIView):
     )
     def post(self, request):
         """Upload the annual statistical return (.xlsx or .csv; officers and
-        administrators, every row in their region). 409 ``import_refused`` with
+        administrators, every row in their region). 400 ``import_refused`` with
         ``details.errors`` (sheet, row, column, header, reason for each problem) writes
         nothing. ``dry_run``: 200 with what would be written."""
         data = validated(FactImportUploadSerializer, request.data)
