@@ -295,6 +295,11 @@ def sample_summary(outcomes: list[str]) -> SampleSummary:
     )
 
 
+def sample_summary_of(sample: RecordSample) -> SampleSummary:
+    """The summary of a sample whose results are loaded (prefetched)."""
+    return sample_summary([r.outcome for r in sample.results.all()])
+
+
 def sample_verify(sample: RecordSample) -> bool:
     """Whether the stored draw is what the algorithm gives for the stored list, seed
     and size (and the list is the one hashed)."""

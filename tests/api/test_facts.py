@@ -73,7 +73,7 @@ def test_a_refused_upload_names_row_column_and_reason_and_writes_nothing(world, 
     body = response.json()["error"]
     assert body["code"] == "import_refused"
     assert [(e["row"], e["column"], e["reason"]) for e in body["details"]["errors"]] == [
-        (3, "C", "x is not a number.")
+        (3, "C", "x 不是数字。")  # the request's language: Chinese by default
     ]
     assert counts() == before
 

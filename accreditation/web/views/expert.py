@@ -38,7 +38,7 @@ from accreditation.services.consolidation import consolidation_complete, consoli
 from accreditation.services.experts import expert_grade_save, expert_review_submit
 from accreditation.services.sampling import (
     record_sample_draw,
-    sample_summary,
+    sample_summary_of,
     sampled_record_set,
 )
 from accreditation.web.access import (
@@ -350,7 +350,7 @@ def sample_record(request: SignedInRequest, assessment_id: int, item_code: str) 
 
 
 def _sample_line(sample: RecordSample) -> str:
-    summary = sample_summary([r.outcome for r in sample.results.all()])
+    summary = sample_summary_of(sample)
     return _("%(passed)d of %(checked)d records checked passed (sample of %(size)d)") % {
         "passed": summary.passed,
         "checked": summary.checked,
