@@ -9,6 +9,10 @@ from accreditation.models import FACT_KEYS, FactChallenge, FactImport, Instituti
 
 class FactImportSerializer(serializers.ModelSerializer):
     imported_by = serializers.CharField(source="imported_by.username", default=None)
+    # Declared, not derived from the columns: the derived bounds differ per database.
+    year = serializers.IntegerField(read_only=True)
+    rows = serializers.IntegerField(read_only=True)
+    values_written = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = FactImport
@@ -29,6 +33,10 @@ class FactSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.name")
     licence_number = serializers.CharField(source="institution.licence_number")
     file_sha256 = serializers.CharField(source="fact_import.file_sha256", default=None)
+    # Declared, not derived from the columns: the derived bounds differ per database.
+    year = serializers.IntegerField(read_only=True)
+    source_row = serializers.IntegerField(read_only=True, allow_null=True)
+    version = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = InstitutionFact
