@@ -35,6 +35,7 @@ from accreditation.models import (
     Assessment,
     Cycle,
     ExpertAssignment,
+    Finding,
     Institution,
     Recognition,
     Region,
@@ -71,6 +72,9 @@ class Action(StrEnum):
     NOTICE_MANAGE = "notice.manage"  # obj: Region (the issuing region)
     RECOGNITION_REVIEW = "recognition.review"  # obj: Recognition (look-back)
     CHECK_RUN = "check.run"  # obj: Region (consistency checks, reductions)
+    FINDING_RAISE = "finding.raise"  # obj: Assessment (raise a finding on it)
+    FINDING_RESPOND = "finding.respond"  # obj: Assessment (plans, evidence of effect)
+    FINDING_DECIDE = "finding.decide"  # obj: Finding (accept/return plan, verify/reopen)
     OVERDUE_VIEW = "deadline.overdue_view"  # obj: None
     CATALOGUE_VIEW = "catalogue.view"  # obj: None, Edition or RuleSet (drafts: administrators)
     CATALOGUE_MANAGE = "catalogue.manage"  # obj: None
@@ -181,6 +185,20 @@ def _check_run(user: User, region: Region) -> bool:
     return officer_at_or_above(user, Region.Level.PROVINCE, region.path)
 
 
+def _finding_raise(user: User, assessment: Assessment) -> bool:
+    """County reviewers and officers covering the institution, and the panel lead."""
+    return _county_review(user, assessment) or _panel_lead(user, assessment)
+
+
+def _finding_decide(user: User, finding: Finding) -> bool:
+    """The reviewer who raised the finding (while it is still in their reach), or an
+    officer covering the institution."""
+    assessment = finding.assessment
+    if user.role == Role.OFFICER and _regional(user, assessment.institution.region.path):
+        return True
+    return user.pk == finding.raised_by_id and _finding_raise(user, assessment)
+
+
 def _officer(user: User, obj: Any = None) -> bool:
     return user.role == Role.OFFICER
 
@@ -243,6 +261,9 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.NOTICE_MANAGE: _notice_manage,
     Action.RECOGNITION_REVIEW: _recognition_review,
     Action.CHECK_RUN: _check_run,
+    Action.FINDING_RAISE: _finding_raise,
+    Action.FINDING_RESPOND: _own_institution_staff,
+    Action.FINDING_DECIDE: _finding_decide,
     Action.OVERDUE_VIEW: _officer,
     Action.CATALOGUE_VIEW: catalogue.may_view,  # the catalogue's own rule
     Action.CATALOGUE_MANAGE: catalogue.may_manage,

@@ -101,6 +101,17 @@ class AuditAction(StrEnum):
     CONSISTENCY_CHECK_COMPLETE = "consistency_check.complete"
     REDUCTION_APPLY = "reduction.apply"
     LOOKBACK_RECORD = "lookback.record"
+    LOOKBACK_CONCLUDE = "lookback.conclude"
+    # Rectification (整改)
+    FINDING_RAISE = "finding.raise"
+    FINDING_WITHDRAW = "finding.withdraw"
+    PLAN_SUBMIT = "rectification_plan.submit"
+    PLAN_ACCEPT = "rectification_plan.accept"
+    PLAN_RETURN = "rectification_plan.return"
+    RECTIFICATION_EVIDENCE_SUBMIT = "rectification_evidence.submit"
+    FINDING_VERIFY = "finding.verify"
+    FINDING_REOPEN = "finding.reopen"
+    ASSESSMENT_CARRY_FORWARD = "assessment.carry_forward"
     # The catalogue (standards)
     EDITION_IMPORT = "edition.import"
     EDITION_REPLACE = "edition.replace"

@@ -78,6 +78,14 @@ class Assessment(models.Model):
     )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried forward from"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-cycle__year", "institution__name"]
@@ -111,6 +119,13 @@ class ItemGrade(models.Model):
         A = "A", "A"
         NA = "NA", _("Not applicable")
 
+    class Carry(models.TextChoices):
+        NONE = "", _("Not carried forward")
+        PROPOSED = "proposed", _("Carried over: confirm or change")
+        CONFIRMED = "confirmed", _("Carried over and confirmed")
+        CHANGED = "changed", _("Changed since the last cycle: grade afresh")
+        NEW = "new", _("New item: grade afresh")
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="grades")
     item = models.ForeignKey("standards.Item", on_delete=models.PROTECT, related_name="+")
     # Copied from the item (codes of a published edition never change) so the hot path
@@ -125,6 +140,9 @@ class ItemGrade(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    carry = models.CharField(
+        _("carried forward"), max_length=10, choices=Carry.choices, blank=True, default=""
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -150,6 +168,7 @@ class ItemGrade(models.Model):
             "na_reason": self.na_reason,
             "metric_value": None if self.metric_value is None else str(self.metric_value),
             "note": self.note,
+            "carry": self.carry,
             "version": self.version,
         }
 

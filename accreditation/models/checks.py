@@ -96,6 +96,16 @@ class RecognitionAction(models.TextChoices):
     REVOKE = "revoke", _("Revoke")
 
 
+class LookBackOutcome(models.TextChoices):
+    """A look-back's outcome: the three recognition actions, or rectification (整改)
+    by a deadline; a rectification that fails revokes."""
+
+    CONFIRM = "confirm", _("Confirm")
+    DOWNGRADE = "downgrade", _("Downgrade")
+    REVOKE = "revoke", _("Revoke")
+    RECTIFY = "rectify", _("Rectify by a deadline")
+
+
 class Reduction(models.Model):
     """A batch reduction (核减): chosen recognitions downgraded or revoked, with one
     reason, usually after a consistency check."""
@@ -159,12 +169,30 @@ class ReductionEntry(models.Model):
 
 class LookBack(models.Model):
     """A look-back (回头看) on one recognised institution: confirmed, downgraded or
-    revoked, with the reason and the findings."""
+    revoked, with the reason and the findings; or rectification required by
+    ``rectify_by``, concluded later as ``rectified`` (all its findings closed: the
+    recognition stands) or ``failed`` (the recognition is revoked)."""
+
+    Outcome = LookBackOutcome
+
+    class Rectification(models.TextChoices):
+        NONE = "", _("No rectification")
+        PENDING = "pending", _("Rectifying")
+        RECTIFIED = "rectified", _("Rectified")
+        FAILED = "failed", _("Failed: revoked")
 
     recognition = models.ForeignKey(
         "accreditation.Recognition", on_delete=models.PROTECT, related_name="lookbacks"
     )
-    outcome = models.CharField(_("outcome"), max_length=10, choices=RecognitionAction.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=LookBackOutcome.choices)
+    rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    rectification = models.CharField(
+        _("rectification"), max_length=10, choices=Rectification.choices, blank=True
+    )
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     to_level = models.CharField(_("new level"), max_length=12, choices=Level.choices, blank=True)
     reason = models.TextField(_("reason"))
     findings = models.TextField(_("findings"), blank=True)
@@ -184,6 +212,12 @@ class LookBack(models.Model):
         ordering = ["-id"]
         verbose_name = _("look-back (回头看)")
         verbose_name_plural = _("look-backs (回头看)")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="rectify") | Q(rectify_by__isnull=False),
+                name="lookback_rectify_has_deadline",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"look-back {self.pk}: {self.recognition_id} {self.outcome}"

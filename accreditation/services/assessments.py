@@ -309,7 +309,9 @@ def item_grade_save(
         if values[2] is not None and not row.metric_code:
             raise ValidationError({"metric_value": _("This item has no metric.")})
         before = row.values()
-        if (row.grade, row.na_reason, row.metric_value, row.note) == values:
+        # Saving a carried-over proposal confirms it, even unchanged.
+        carry = ItemGrade.Carry.CONFIRMED if row.carry == ItemGrade.Carry.PROPOSED else row.carry
+        if (row.grade, row.na_reason, row.metric_value, row.note, row.carry) == (*values, carry):
             return row
         now = timezone.now()
         grade, na_reason, metric, note = values
@@ -318,6 +320,7 @@ def item_grade_save(
             na_reason=na_reason,
             metric_value=metric,
             note=note,
+            carry=carry,
             version=F("version") + 1,
             updated_by=actor,
             updated_at=now,
@@ -329,6 +332,7 @@ def item_grade_save(
                 current=row.values(),
             )
         row.grade, row.na_reason, row.metric_value, row.note = values
+        row.carry = carry
         row.version = expected_version + 1
         row.updated_by, row.updated_at = actor, now
         after = row.values()

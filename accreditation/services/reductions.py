@@ -3,6 +3,7 @@ consistency check, and look-backs (回头看) on one institution."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from accreditation.core.errors import InvalidTransition
 from accreditation.models import (
     ConsistencyCheck,
     LookBack,
+    LookBackOutcome,
     Recognition,
     RecognitionAction,
     Reduction,
@@ -23,6 +25,11 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
+from accreditation.services.findings.lookbacks import (
+    RectifyItem,
+    lookback_findings_raise,
+    rectify_items_check,
+)
 from accreditation.services.recognitions import lock_recognitions, recognition_change
 
 MAX_TEXT_CHARS = 4000
@@ -119,19 +126,29 @@ def lookback_record(
     reason: str,
     to_level: str = "",
     findings: str = "",
+    rectify_by: dt.date | str | None = None,
+    rectify_items: Sequence[RectifyItem] = (),
 ) -> LookBack:
     """Record a look-back (回头看) on one recognition: ``confirm`` it, ``downgrade`` it
-    to ``to_level`` or ``revoke`` it, with a reason.
+    to ``to_level`` or ``revoke`` it, with a reason; or ``rectify``: the institution
+    must rectify ``rectify_items`` (each becomes a finding) by ``rectify_by``, and the
+    look-back is concluded later (``services.findings.lookback_conclude``; failing
+    revokes).
 
     Raises ``PermissionDenied`` unless ``actor`` is an officer covering the
     institution at the issuing level or above; ``ValidationError`` for an unknown
-    outcome or no reason; ``InvalidTransition`` for a recognition that is not active;
-    ``DomainError`` (``not_lower``) for a downgrade that is not lower."""
+    outcome, no reason, or (rectify) no deadline after today or no items;
+    ``InvalidTransition`` for a recognition that is not active; ``DomainError``
+    (``not_lower``) for a downgrade that is not lower."""
     require(actor, Action.RECOGNITION_REVIEW, recognition)
     reason, findings = (reason or "").strip(), (findings or "").strip()
     errors: dict[str, str] = {}
-    if outcome not in RecognitionAction.values:
-        errors["outcome"] = _("Confirm, downgrade or revoke.")
+    deadline = None
+    if outcome not in LookBackOutcome.values:
+        errors["outcome"] = _("Confirm, downgrade, revoke or require rectification.")
+    elif outcome == LookBackOutcome.RECTIFY:
+        deadline, problems = rectify_items_check(recognition, rectify_items, rectify_by)
+        errors.update(problems)
     if not reason or len(reason) > MAX_TEXT_CHARS:
         errors["reason"] = _("Give the reason.")
     if len(findings) > MAX_TEXT_CHARS:
@@ -147,7 +164,7 @@ def lookback_record(
                 details={"from": locked.status},
             )
         replacement = None
-        if outcome != RecognitionAction.CONFIRM:
+        if outcome in (RecognitionAction.DOWNGRADE, RecognitionAction.REVOKE):
             replacement = recognition_change(
                 actor=actor, recognition=locked, action=outcome, reason=reason, to_level=to_level
             )
@@ -159,13 +176,23 @@ def lookback_record(
             findings=findings,
             replacement=replacement,
             recorded_by=actor,
+            rectify_by=deadline,
+            rectification=(
+                LookBack.Rectification.PENDING if outcome == LookBackOutcome.RECTIFY else ""
+            ),
         )
         audit_record(
             actor=actor,
             action=AuditAction.LOOKBACK_RECORD,
             target=lookback,
             assessment=locked.assessment,
-            after={"outcome": outcome, "to_level": lookback.to_level},
+            after={
+                "outcome": outcome,
+                "to_level": lookback.to_level,
+                "rectify_by": deadline.isoformat() if deadline else None,
+            },
             note=reason,
         )
+        if outcome == LookBackOutcome.RECTIFY:
+            lookback_findings_raise(actor=actor, lookback=lookback, items=rectify_items)
     return lookback

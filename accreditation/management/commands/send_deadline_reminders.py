@@ -3,12 +3,14 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from accreditation.services.deadlines import deadline_reminders_send
+from accreditation.services.findings import finding_reminders_send, lookbacks_expired_conclude
 
 
 class Command(BaseCommand):
     help = (
-        "Remind people of stage deadlines coming up and notify them of deadlines passed "
-        "(each once). Run daily."
+        "Remind people of stage deadlines and rectification due dates coming up, notify "
+        "them of those passed (each once), and conclude look-backs whose rectification "
+        "deadline passed. Run daily."
     )
 
     def add_arguments(self, parser):
@@ -26,4 +28,16 @@ class Command(BaseCommand):
         reminders = sum(n.kind == "reminder" for n in notices)
         self.stdout.write(
             f"{reminders} reminders and {len(notices) - reminders} overdue notices sent."
+        )
+        kwargs = {} if days_before is None else {"days_before": days_before}
+        finding_notices = finding_reminders_send(on=on, **kwargs)
+        reminders = sum(n.kind == "reminder" for n in finding_notices)
+        self.stdout.write(
+            f"Rectification: {reminders} reminders and {len(finding_notices) - reminders} "
+            "overdue notices sent."
+        )
+        concluded = lookbacks_expired_conclude(on=on)
+        failed = sum(lb.rectification == "failed" for lb in concluded)
+        self.stdout.write(
+            f"Look-backs concluded: {len(concluded) - failed} rectified, {failed} revoked."
         )
