@@ -339,3 +339,34 @@ class RuleSet(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == PublicationStatus.DRAFT
+
+
+class Crosswalk(models.Model):
+    """Item codes that changed from one edition to the next of the same kind: old code
+    -> new code. Codes the map does not name keep their code. Used to carry an
+    institution's grading into a cycle under the newer edition."""
+
+    from_edition = models.ForeignKey(
+        Edition, on_delete=models.PROTECT, related_name="crosswalks_out"
+    )
+    to_edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="crosswalks_in")
+    codes = models.JSONField(_("code changes"), default=dict, help_text=_("Old code -> new code."))
+    provisional = models.BooleanField(_("provisional"), default=True)
+    note = models.TextField(_("source note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["from_edition", "to_edition"]
+        verbose_name = _("item code crosswalk")
+        verbose_name_plural = _("item code crosswalks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_edition", "to_edition"], name="crosswalk_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_edition=models.F("to_edition")), name="crosswalk_two_editions"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_edition_id} -> {self.to_edition_id}"

@@ -112,8 +112,10 @@ class AuditAction(StrEnum):
     FINDING_VERIFY = "finding.verify"
     FINDING_REOPEN = "finding.reopen"
     ASSESSMENT_CARRY_FORWARD = "assessment.carry_forward"
+    CARRIED_CONFIRM = "assessment.carried_confirm"
     # The catalogue (standards)
     EDITION_IMPORT = "edition.import"
+    CROSSWALK_IMPORT = "crosswalk.import"
     EDITION_REPLACE = "edition.replace"
     EDITION_CLONE = "edition.clone"
     EDITION_PUBLISH = "edition.publish"

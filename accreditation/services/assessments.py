@@ -32,6 +32,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.selectors.visibility import assessment_scope, assessments_visible_to
+from accreditation.services.carry import assessment_carry_forward
 from accreditation.services.common import lock_assessment, refuse_unless_editable
 from accreditation.services.reviews import assessment_return as assessment_return
 from standards.models import Item
@@ -75,11 +76,18 @@ def _check_target(standard: CycleStandard, target_level: str) -> None:
 
 
 def assessment_open(
-    *, actor: User, cycle: Cycle, institution: Institution, target_level: str
+    *,
+    actor: User,
+    cycle: Cycle,
+    institution: Institution,
+    target_level: str,
+    carry_forward: bool = False,
 ) -> Assessment:
     """Open the institution's assessment for ``cycle`` with the declared target level,
     under the edition the cycle applies to the institution's kind; one ungraded row is
-    created per item of that edition.
+    created per item of that edition. With ``carry_forward`` the rows start from the
+    last accepted grading (``services.carry.assessment_carry_forward``), in the same
+    transaction: when it is refused, nothing is opened.
 
     Raises ``PermissionDenied`` unless ``actor`` is staff of the institution;
     ``DomainError`` with code ``cycle_closed``, ``outside_cycle``, ``no_standard`` or
@@ -119,6 +127,9 @@ def assessment_open(
                     "items": len(items),
                 },
             )
+            if carry_forward:
+                assessment_carry_forward(actor=actor, assessment=assessment)
+                assessment.refresh_from_db()
     except IntegrityError:
         raise DomainError(
             _("This institution already has an assessment in this cycle."), code="already_open"

@@ -52,8 +52,9 @@ def completeness_problems(
 ) -> list[Problem]:
     """Every reason the grading cannot be submitted, in catalogue order: facts not
     declared; applicable items without a grade; graded items that require evidence and
-    have none; N/A claims without a reason. ``rows`` are item grades in catalogue order
-    with ``item_code``, ``grade``, ``na_reason`` and ``evidence_required``. Pure."""
+    have none; N/A claims without a reason; carried-over proposals not yet confirmed.
+    ``rows`` are item grades in catalogue order with ``item_code``, ``grade``,
+    ``na_reason``, ``evidence_required`` and optionally ``carry``. Pure."""
     problems: list[Problem] = []
     if inputs.facts_row is None:
         problems.append(
@@ -64,6 +65,18 @@ def completeness_problems(
     auto = set(auto_not_applicable(inputs.edition, inputs.facts))
     for row in rows:
         code, grade = row["item_code"], row["grade"]
+        if row.get("carry") == ItemGrade.Carry.PROPOSED:
+            problems.append(
+                Problem(
+                    "carried_unconfirmed",
+                    _(
+                        "Item %(item)s was carried over from the last cycle; confirm it or "
+                        "change it."
+                    )
+                    % {"item": code},
+                    code,
+                )
+            )
         if code in auto:
             continue
         if grade == Value.NA:
@@ -187,6 +200,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
                 "metric_value",
                 "note",
                 "version",
+                "carry",
                 evidence_required=F("item__evidence_required"),
             )
         )
