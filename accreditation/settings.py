@@ -311,6 +311,11 @@ SPECTACULAR_SETTINGS = {
         "DeadlineStageEnum": "accreditation.models.Stage",
         "RoundOutcomeEnum": "accreditation.api.enums.RoundOutcome",
         "RecognitionActionEnum": "accreditation.models.RecognitionAction",
+        "LookBackOutcomeEnum": "accreditation.models.LookBackOutcome",
+        "FindingStatusEnum": "accreditation.models.FindingStatus",
+        "FindingSourceEnum": "accreditation.models.FindingSource",
+        "PlanOutcomeEnum": "accreditation.models.findings.ReviewOutcome",
+        "VerificationOutcomeEnum": "accreditation.models.findings.VerificationOutcome",
     },
 }
 

@@ -3,6 +3,8 @@ and everything below it."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +12,7 @@ from viewflow.workflow.models import Task
 
 from accreditation.core.api import FilterSet, IdFilter
 from accreditation.models import (
+    INSTITUTION_OWES,
     Assessment,
     AssessmentReturn,
     AssessmentSnapshot,
@@ -25,6 +28,7 @@ from accreditation.models import (
     ExpertItemGrade,
     ExpertPhoto,
     FactChallenge,
+    Finding,
     Institution,
     InstitutionFact,
     InstitutionFacts,
@@ -320,3 +324,23 @@ class FactChallengeFilter(FilterSet):
     class Meta:
         model = FactChallenge
         fields = ["institution", "status"]
+
+
+class FindingFilter(FilterSet):
+    assessment = IdFilter(field_name="assessment_id", help_text="Assessment id.")
+    institution = IdFilter(field_name="assessment__institution_id", help_text="Institution id.")
+    cycle = IdFilter(field_name="assessment__cycle_id", help_text="Cycle id.")
+    region = WithinRegionFilter(path_field="assessment__institution__region__path")
+    status = filters.MultipleChoiceFilter(choices=Finding.Status.choices)
+    source = filters.MultipleChoiceFilter(choices=Finding.Source.choices)
+    overdue = filters.BooleanFilter(
+        method="filter_overdue", help_text="Only findings whose next step is past its date."
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["assessment", "institution", "cycle", "region", "status", "source", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        q = Q(status__in=INSTITUTION_OWES, due_on__lt=timezone.localdate())
+        return queryset.filter(q) if value else queryset.exclude(q)

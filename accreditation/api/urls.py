@@ -13,6 +13,7 @@ from accreditation.api.views import (
     checks,
     evidence,
     facts,
+    findings,
     notices,
     people,
     places,
@@ -97,6 +98,13 @@ urlpatterns = [
     path(A + "progress/", assessments.Progress.as_view(), name="progress"),
     path(A + "result/", assessments.ProvisionalResult.as_view(), name="result"),
     path(A + "submit/", assessments.Submit.as_view(), name="submit"),
+    path(A + "carry-forward/", findings.CarryForward.as_view(), name="carry-forward"),
+    path(A + "carried/confirm/", findings.CarriedConfirm.as_view(), name="carried-confirm"),
+    path(
+        A + "finding-candidates/",
+        findings.FindingCandidates.as_view(),
+        name="finding-candidates",
+    ),
     path(A + "returns/", assessments.ReturnList.as_view(), name="returns"),
     path(A + "snapshots/", assessments.SnapshotList.as_view(), name="snapshot-list"),
     path(
@@ -258,5 +266,33 @@ urlpatterns = [
     ),
     path("checks/<id:pk>/complete/", checks.CheckComplete.as_view(), name="check-complete"),
     path("reductions/", checks.ReductionList.as_view(), name="reduction-list"),
+    path(
+        "look-backs/<id:pk>/conclude/",
+        recognitions.LookBackConclude.as_view(),
+        name="look-back-conclude",
+    ),
+    path("findings/", findings.FindingList.as_view(), name="finding-list"),
+    path("findings/<id:pk>/", findings.FindingDetail.as_view(), name="finding-detail"),
+    path("findings/<id:pk>/plan/", findings.PlanSubmit.as_view(), name="finding-plan"),
+    path(
+        "findings/<id:pk>/plan/accept/", findings.PlanAccept.as_view(), name="finding-plan-accept"
+    ),
+    path(
+        "findings/<id:pk>/plan/return/", findings.PlanReturn.as_view(), name="finding-plan-return"
+    ),
+    path("findings/<id:pk>/evidence/", findings.EvidenceSubmit.as_view(), name="finding-evidence"),
+    path("findings/<id:pk>/verify/", findings.Verify.as_view(), name="finding-verify"),
+    path("findings/<id:pk>/reopen/", findings.Reopen.as_view(), name="finding-reopen"),
+    path("findings/<id:pk>/withdraw/", findings.Withdraw.as_view(), name="finding-withdraw"),
+    path(
+        "rectification-files/<id:pk>/",
+        findings.RectificationFileDownload.as_view(),
+        name="rectification-file",
+    ),
+    path(
+        "regions/<str:code>/action-plans.xlsx",
+        findings.ActionPlansExport.as_view(),
+        name="region-action-plans",
+    ),
     re_path(r"^.*$", UnknownPath.as_view(), name="unknown"),
 ]

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils import timezone
 
-from accreditation.models import Assessment, Cycle, Institution, Region, User
+from accreditation.models import Assessment, Cycle, Finding, Institution, Region, User
 from accreditation.permissions import Action, require
+from accreditation.selectors.findings import finding_counts_q
 
 
 @dataclass(slots=True)
@@ -26,12 +28,15 @@ class RegionFigures:
     assessments: int = 0
     by_status: Counter = field(default_factory=Counter)
     by_target_level: Counter = field(default_factory=Counter)
+    #: Rectification findings: ``open`` (unresolved), ``overdue``, ``closed``.
+    findings: Counter = field(default_factory=Counter)
 
     def add(self, other: RegionFigures) -> None:
         self.institutions += other.institutions
         self.assessments += other.assessments
         self.by_status.update(other.by_status)
         self.by_target_level.update(other.by_target_level)
+        self.findings.update(other.findings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +47,7 @@ class RegionFigures:
             "assessments": self.assessments,
             "by_status": dict(sorted(self.by_status.items())),
             "by_target_level": dict(sorted(self.by_target_level.items())),
+            "findings": {k: self.findings[k] for k in ("open", "overdue", "closed")},
         }
 
 
@@ -71,8 +77,9 @@ def region_dashboard(
     *, viewer: User, region: Region, cycle: Cycle | None = None
 ) -> RegionDashboard:
     """Institutions and assessments (optionally of one cycle) in ``region``, per child
-    region, by status and by target level; institutions registered at ``region`` itself
-    are counted under ``direct``. Three queries, whatever the numbers.
+    region, by status and by target level, and the rectification findings open, overdue
+    and closed; institutions registered at ``region`` itself are counted under
+    ``direct``. Four queries, whatever the numbers.
 
     Children are told apart by the path prefix one division code long; the children of
     one region share a code length (6 digits down to counties, 9 for townships).
@@ -100,6 +107,20 @@ def region_dashboard(
         .annotate(n=Count("pk"))
         .order_by()
     )
+    findings = Finding.objects.filter(assessment__institution__region__path__startswith=region.path)
+    if cycle is not None:
+        findings = findings.filter(assessment__cycle=cycle)
+    counts = finding_counts_q(timezone.localdate())
+    finding_rows = (
+        findings.annotate(bucket=Substr("assessment__institution__region__path", 1, width))
+        .values("bucket")
+        .annotate(**{name: Count("pk", filter=q) for name, q in counts.items()})
+        .order_by()
+    )
+    for row in finding_rows:
+        target = figures.get(row["bucket"], direct)
+        for name in counts:
+            target.findings[name] += row[name]
     for row in institutions:
         figures.get(row["bucket"], direct).institutions += row["n"]
     for row in assessment_rows:

@@ -19,6 +19,10 @@ from accreditation.models import (
     CertificateRecord,
     ConsistencyCheck,
     ConsistencySample,
+    Finding,
+    LookBack,
+    RectificationEvidence,
+    RectificationPlan,
     Reduction,
 )
 from tests.api.review_matrix_cases import ANON, CASES
@@ -40,6 +44,10 @@ def fingerprint() -> tuple:
         tuple(CertificateBatch.objects.values_list("status", "done", "runs")),
         tuple(CertificateRecord.objects.values_list("number", "status", "sha256")),
         tuple(ConsistencyCheck.objects.values_list("status", flat=True)),
+        tuple(Finding.objects.order_by("pk").values_list("status", "version", "due_on")),
+        RectificationPlan.objects.count(),
+        RectificationEvidence.objects.count(),
+        tuple(LookBack.objects.values_list("rectification", flat=True)),
     )
 
 

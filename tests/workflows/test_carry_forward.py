@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accreditation.core.errors import DomainError, IncompleteError, NotEditable
-from accreditation.models import Assessment, Cycle, AuditEvent, EvidenceAttachment, ItemGrade
+from accreditation.models import Assessment, AuditEvent, Cycle, EvidenceAttachment, ItemGrade
 from accreditation.services.assessments import assessment_open, item_grade_save
 from accreditation.services.carry import assessment_carry_forward, carried_confirm
 from accreditation.services.evidence import evidence_upload
@@ -74,6 +74,7 @@ def test_the_same_edition_carries_everything_as_proposals(world, last_year):
     assert opened.carried_from_id == last_year.pk
     rows = _rows(opened)
     assert set(rows.values()) == {("A", Carry.PROPOSED)}
+
     def links(assessment):
         return sorted(
             EvidenceAttachment.objects.filter(assessment=assessment).values_list(

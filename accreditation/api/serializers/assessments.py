@@ -55,6 +55,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "status",
             "version",
             "is_editable",
+            "carried_from",
             "created_at",
             "submitted_at",
         ]
@@ -65,6 +66,11 @@ class AssessmentOpenSerializer(serializers.Serializer):
     cycle = IdField(help_text="Cycle id.")
     institution = IdField(required=False, help_text="Institution id; defaults to the caller's own.")
     target_level = serializers.ChoiceField(choices=Level.choices)
+    carry_forward = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Start from the last accepted grading (proposals to confirm).",
+    )
 
 
 class TargetLevelSerializer(serializers.Serializer):
@@ -86,6 +92,7 @@ class ItemGradeSerializer(serializers.ModelSerializer):
             "na_reason",
             "metric_value",
             "note",
+            "carry",
             "version",
             "updated_by",
             "updated_at",

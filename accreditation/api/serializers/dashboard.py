@@ -14,6 +14,10 @@ class RegionFiguresSerializer(serializers.Serializer):
     assessments = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField())
     by_target_level = serializers.DictField(child=serializers.IntegerField())
+    findings = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Rectification findings: open (unresolved), overdue, closed.",
+    )
 
 
 class DashboardSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from accreditation.models import (
     ConsistencyCheck,
     ConsistencySample,
     LookBack,
+    LookBackOutcome,
     Objection,
     PublicNotice,
     PublicNoticeEntry,
@@ -174,12 +175,23 @@ class LookBackSerializer(serializers.ModelSerializer):
             "replacement",
             "recorded_by",
             "recorded_at",
+            "rectify_by",
+            "rectification",
+            "concluded_at",
         ]
         read_only_fields = fields
 
 
+class RectifyItemSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=4000, allow_blank=True)
+    item_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    required_grade = serializers.ChoiceField(
+        choices=[("C", "C"), ("B", "B"), ("A", "A")], required=False, allow_blank=True, default=""
+    )
+
+
 class LookBackInputSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=RecognitionAction.choices)
+    outcome = serializers.ChoiceField(choices=LookBackOutcome.choices)
     reason = serializers.CharField(allow_blank=True, max_length=10_000)
     to_level = serializers.ChoiceField(
         choices=Level.choices,
@@ -189,6 +201,12 @@ class LookBackInputSerializer(serializers.Serializer):
         help_text="For a downgrade.",
     )
     findings = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    rectify_by = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="For rectify: the deadline."
+    )
+    rectify_items = RectifyItemSerializer(
+        many=True, required=False, default=list, help_text="For rectify: each becomes a finding."
+    )
 
 
 class SampleSerializer(serializers.ModelSerializer):

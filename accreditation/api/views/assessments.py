@@ -85,8 +85,11 @@ class AssessmentList(generics.ListAPIView):
     )
     def post(self, request):
         """Open the institution's assessment for a cycle with a target level (the
-        institution's staff). 409 ``already_open``, ``cycle_closed``, ``outside_cycle``
-        or ``no_standard``."""
+        institution's staff). With ``carry_forward`` the grades start from the last
+        accepted grading as proposals to confirm (items changed or new since are
+        flagged). 409 ``already_open``, ``cycle_closed``, ``outside_cycle``,
+        ``no_standard``, ``nothing_to_carry`` or ``incompatible_editions`` (nothing is
+        opened)."""
         data = validated(AssessmentOpenSerializer, request.data)
         institution_id = data.get("institution", request.user.institution_id)
         if institution_id is None:
@@ -102,6 +105,7 @@ class AssessmentList(generics.ListAPIView):
                 "institution",
             ),
             target_level=data["target_level"],
+            carry_forward=data["carry_forward"],
         )
         return Response(AssessmentSerializer(assessment).data, status=201)
 

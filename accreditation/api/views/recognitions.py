@@ -55,6 +55,7 @@ from accreditation.services.certificates import (
     certificate_issue,
     certificate_reissue,
 )
+from accreditation.services.findings import RectifyItem, lookback_conclude
 from accreditation.services.reductions import lookback_record
 
 # --- recognitions and certificates --------------------------------------------------
@@ -126,11 +127,31 @@ class LookBackList(generics.ListAPIView):
     )
     def post(self, request, pk: int):
         """Record a look-back: confirm, downgrade (``to_level``) or revoke, with a
-        reason (officers covering the institution at the issuing level or above)."""
+        reason (officers covering the institution at the issuing level or above); or
+        ``rectify``: each of ``rectify_items`` becomes a finding to rectify by
+        ``rectify_by``, and failing it revokes (``look-backs/<id>/conclude/``)."""
         recognition = self.get_recognition()
         data = validated(LookBackInputSerializer, request.data)
+        data["rectify_items"] = [RectifyItem(**item) for item in data["rectify_items"]]
         lookback = lookback_record(actor=request.user, recognition=recognition, **data)
         return Response(LookBackSerializer(lookback).data, status=201)
+
+
+@extend_schema(tags=["recognitions"])
+class LookBackConclude(APIView):
+    @extend_schema(request=None, responses={200: LookBackSerializer, **errors(409)})
+    def post(self, request, pk: int):
+        """Conclude a look-back that required rectification: ``rectified`` when every
+        finding is closed (the recognition stands); after the deadline with findings
+        open, ``failed`` and the recognition is revoked. 409 ``invalid_transition``
+        while findings are open before the deadline."""
+        lookback = (
+            lookbacks_visible_to(request.user)
+            .select_related("recognition__institution__region", "recognition__issuing_region")
+            .get(pk=pk)
+        )
+        concluded = lookback_conclude(actor=request.user, lookback=lookback)
+        return Response(LookBackSerializer(concluded).data)
 
 
 @extend_schema(tags=["recognitions"])
