@@ -155,6 +155,12 @@ class ChecklistRowSerializer(serializers.Serializer):
         source="grade.metric_value", max_digits=14, decimal_places=4, allow_null=True
     )
     note = serializers.CharField(source="grade.note")
+    carry = serializers.ChoiceField(
+        source="grade.carry",
+        choices=ItemGrade.Carry.choices,
+        help_text="proposed: carried over from the last cycle, to confirm or change; "
+        "changed/new: the item changed or is new since, graded afresh.",
+    )
     version = serializers.IntegerField(source="grade.version")
     updated_at = serializers.DateTimeField(source="grade.updated_at", allow_null=True)
     auto_not_applicable = serializers.BooleanField()
