@@ -218,3 +218,30 @@ def metric_source_info(grade: ItemGrade) -> MetricSourceInfo | None:
 def assessment_snapshots(*, assessment: Assessment) -> list[AssessmentSnapshot]:
     """Frozen submissions, newest first."""
     return list(AssessmentSnapshot.objects.filter(assessment=assessment).order_by("-sequence"))
+
+
+#: Statuses whose grading the commission has accepted (decided, with or without a level).
+ACCEPTED_STATUSES = (
+    Assessment.Status.DECIDED,
+    Assessment.Status.PUBLIC_NOTICE,
+    Assessment.Status.RECOGNISED,
+    Assessment.Status.NOT_RECOGNISED,
+)
+
+
+def last_accepted_assessment(*, institution_id: int, before_year: int) -> Assessment | None:
+    """The institution's latest assessment of a cycle before ``before_year`` whose
+    grading was accepted (decided) after a completed consolidation: what a new cycle's
+    assessment can carry forward. One query."""
+    return (
+        Assessment.objects.filter(
+            institution_id=institution_id,
+            cycle__year__lt=before_year,
+            status__in=ACCEPTED_STATUSES,
+            consolidations__status="completed",
+        )
+        .select_related("edition", "cycle")
+        .order_by("-cycle__year", "-id")
+        .distinct()
+        .first()
+    )

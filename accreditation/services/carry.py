@@ -23,17 +23,11 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, require
+from accreditation.selectors.assessments import last_accepted_assessment
 from accreditation.services.common import lock_assessment, refuse_unless_editable
 from standards.crosswalks import code_map
 
 Carry = ItemGrade.Carry
-#: Statuses whose grading the commission has accepted (decided, with or without a level).
-ACCEPTED_STATUSES = (
-    Assessment.Status.DECIDED,
-    Assessment.Status.PUBLIC_NOTICE,
-    Assessment.Status.RECOGNISED,
-    Assessment.Status.NOT_RECOGNISED,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +42,10 @@ class CarryResult:
     evidence: int = 0
 
 
-def last_accepted_assessment(assessment: Assessment) -> Assessment | None:
-    """The institution's latest assessment of an earlier cycle whose grading was
-    accepted (decided), with a completed consolidation."""
-    return (
-        Assessment.objects.filter(
-            institution_id=assessment.institution_id,
-            cycle__year__lt=assessment.cycle.year,
-            status__in=ACCEPTED_STATUSES,
-            consolidations__status=Consolidation.Status.COMPLETED,
-        )
-        .select_related("edition", "cycle")
-        .order_by("-cycle__year", "-id")
-        .distinct()
-        .first()
-    )
-
-
 def assessment_carry_forward(*, actor: User, assessment: Assessment) -> CarryResult:
     """Fill a freshly opened assessment from the institution's last accepted grading
-    (:func:`last_accepted_assessment`): each item found in the older edition by its
-    code (or the crosswalk's) with the same text takes the final consolidated grade,
+    (``selectors.assessments.last_accepted_assessment``): each item found in the older
+    edition by its code (or the crosswalk's) with the same text takes the final consolidated grade,
     the N/A reason and metric value the institution gave, and its evidence links,
     marked ``proposed`` until the staff save it; items whose text changed are marked
     ``changed`` and new items ``new``, both left ungraded.
@@ -88,7 +65,9 @@ def assessment_carry_forward(*, actor: User, assessment: Assessment) -> CarryRes
             raise NotEditable(
                 _("Only a new, ungraded draft can start from the last cycle's grading.")
             )
-        source = last_accepted_assessment(locked)
+        source = last_accepted_assessment(
+            institution_id=locked.institution_id, before_year=locked.cycle.year
+        )
         if source is None:
             raise DomainError(
                 _("The institution has no accepted grading from an earlier cycle to carry over."),

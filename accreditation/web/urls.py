@@ -48,6 +48,11 @@ urlpatterns = [
         name="checklist_summary",
     ),
     path(
+        "institution/assessments/<int:assessment_id>/carried/confirm/",
+        institution.carried_confirm_view,
+        name="carried_confirm",
+    ),
+    path(
         "institution/assessments/<int:assessment_id>/items/<str:item_code>/",
         institution.item_last_save,
         name="item_last_save",

@@ -156,3 +156,18 @@ def state() -> tuple:
         list(Objection.objects.order_by("pk").values_list("pk", "status")),
         {model.__name__: model.objects.count() for model in MODELS},
     )
+
+
+def next_cycle(world, edition=None, year: int = 2027):
+    """The province's cycle of ``year`` under ``edition``; without one (or with this
+    year's) it applies this year's edition and rule sets."""
+    from accreditation.models import Cycle
+    from tests.factories import make_cycle
+
+    if edition is not None and edition.pk != world.assessment_a.edition_id:
+        return make_cycle(province=world.province, editions={"thc": edition}, year=year)
+    cycle = Cycle.objects.create(province=world.province, year=year, name=f"{year} cycle")
+    standard = world.cycle.standards.get()
+    standard.pk, standard.cycle = None, cycle
+    standard.save()
+    return cycle

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accreditation.core.errors import DomainError, IncompleteError, NotEditable
-from accreditation.models import Assessment, AuditEvent, Cycle, EvidenceAttachment, ItemGrade
+from accreditation.models import Assessment, AuditEvent, EvidenceAttachment, ItemGrade
 from accreditation.services.assessments import assessment_open, item_grade_save
 from accreditation.services.carry import assessment_carry_forward, carried_confirm
 from accreditation.services.evidence import evidence_upload
@@ -16,9 +16,9 @@ from accreditation.services.submission import assessment_submit
 from standards.crosswalks import crosswalk_file_import
 from standards.importers import CatalogueFileError
 from standards.models import Criterion, Item
-from tests.factories import ITEMS, make_cycle, make_edition
+from tests.factories import ITEMS, make_edition
 from tests.files import PDF
-from tests.workflows.helpers import CODES, recognise_all
+from tests.workflows.helpers import CODES, next_cycle, recognise_all
 
 Carry = ItemGrade.Carry
 
@@ -43,14 +43,7 @@ def last_year(world, experts):
 
 
 def _next_cycle(world, edition):
-    """The 2027 cycle under ``edition``; the same edition keeps this year's rule sets."""
-    if edition.pk != world.assessment_a.edition_id:
-        return make_cycle(province=world.province, editions={"thc": edition}, year=2027)
-    cycle = Cycle.objects.create(province=world.province, year=2027, name="2027 cycle")
-    standard = world.cycle.standards.get()
-    standard.pk, standard.cycle = None, cycle
-    standard.save()
-    return cycle
+    return next_cycle(world, edition)
 
 
 def _rows(assessment) -> dict[str, tuple[str, str]]:

@@ -19,12 +19,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
 from accreditation.models import (
     Assessment,
     Institution,
+    ItemGrade,
     Stage,
     User,
 )
@@ -34,6 +36,7 @@ from accreditation.selectors.assessments import (
     assessment_attachments,
     assessment_progress,
     assessment_snapshots,
+    last_accepted_assessment,
 )
 from accreditation.selectors.cycles import (
     cycle_deadlines,
@@ -49,6 +52,7 @@ from accreditation.services.assessments import (
     assessment_open,
     assessment_target_level_set,
 )
+from accreditation.services.carry import carried_confirm
 from accreditation.services.evidence import evidence_detach, evidence_upload
 from accreditation.services.submission import assessment_submit
 from accreditation.web.access import (
@@ -138,6 +142,9 @@ def institution_home(request: SignedInRequest) -> HttpResponse:
             standard = cycle_standard_for_institution(cycle=current, institution=institution)
             levels = list(standard.rule_sets()) if standard else []
             context["open_form"] = TargetLevelForm(levels=levels) if levels else None
+            context["carry_source"] = last_accepted_assessment(
+                institution_id=institution.pk, before_year=current.year
+            )
     return render(request, "web/institution/home.html", context)
 
 
@@ -159,12 +166,31 @@ def assessment_open_view(request: SignedInRequest, cycle_id: int) -> HttpRespons
             cycle=cycle,
             institution=institution,
             target_level=form.cleaned_data["target_level"],
+            carry_forward=bool(request.POST.get("carry_forward")),
         )
     except (DomainError, ValidationError) as exc:
         refuse(request, exc)
         return redirect("web:institution_home")
     messages.success(request, _("The self-assessment is open."))
     return redirect("web:checklist", assessment.pk)
+
+
+@require_POST
+@role_required(STAFF)
+def carried_confirm_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
+    """Confirm every carried-over proposal as it stands."""
+    assessment = assessment_or_404(request, assessment_id)
+    try:
+        codes = carried_confirm(actor=request.user, assessment=assessment)
+    except (DomainError, PermissionDenied) as exc:
+        refuse(request, exc)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d proposal confirmed.", "%(count)d proposals confirmed.", len(codes))
+            % {"count": len(codes)},
+        )
+    return redirect("web:checklist", assessment_id)
 
 
 def _checklist_context(request: SignedInRequest, workspace: Workspace) -> dict[str, Any]:
@@ -177,6 +203,14 @@ def _checklist_context(request: SignedInRequest, workspace: Workspace) -> dict[s
         "result": workspace_result(workspace),
         "returned": workspace.returned,
         "returned_items": [row for row in workspace.rows if row.review_comment],
+        "carried": {
+            "proposed": [r for r in workspace.rows if r.grade.carry == ItemGrade.Carry.PROPOSED],
+            "flagged": [
+                r
+                for r in workspace.rows
+                if r.grade.carry in (ItemGrade.Carry.CHANGED, ItemGrade.Carry.NEW)
+            ],
+        },
         "grade_choices": [(value, GRADE_LABELS[value]) for value in GRADE_CHOICES],
         "target_form": TargetLevelForm(
             initial={"target_level": assessment.target_level, "version": assessment.version},
