@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from accreditation.excel.labels import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS
 from accreditation.excel.writing import add_table, new_workbook, workbook_bytes
 
 SHEET = "整改台账"
@@ -28,21 +29,6 @@ HEADERS = (
     "完成期限",
     "计划审核",
 )
-SOURCE_LABELS: dict[str, str] = {
-    "county": "县级审核",
-    "panel": "专家组",
-    "objection": "公示异议",
-    "lookback": "回头看",
-    "consistency": "一致性核查",
-}
-STATUS_LABELS: dict[str, str] = {
-    "open": "待提交整改计划",
-    "plan_submitted": "计划待审核",
-    "plan_accepted": "整改中",
-    "evidence_submitted": "整改材料待核实",
-    "closed": "已销号",
-    "withdrawn": "已撤销",
-}
 PLAN_LABELS: dict[str, str] = {"pending": "待审核", "accepted": "已通过", "returned": "已退回"}
 GRADE_LABELS: dict[str, str] = {"": "", "none": "未达标", "NA": "不适用"}
 
@@ -89,11 +75,11 @@ def write(data: ActionPlans) -> bytes:
                 row.institution_name,
                 row.year,
                 row.item_code or "（整体）",
-                SOURCE_LABELS.get(row.source, row.source),
+                FINDING_SOURCE_LABELS.get(row.source, row.source),
                 row.description,
                 GRADE_LABELS.get(row.current_grade, row.current_grade),
                 row.required_grade,
-                STATUS_LABELS.get(row.status, row.status),
+                FINDING_STATUS_LABELS.get(row.status, row.status),
                 row.due_on.isoformat(),
                 "是" if row.overdue else "否",
                 row.root_cause,

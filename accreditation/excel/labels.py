@@ -37,6 +37,23 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+FINDING_SOURCE_LABELS: dict[str, str] = {
+    "county": "县级审核",
+    "panel": "专家组",
+    "objection": "公示异议",
+    "lookback": "回头看",
+    "consistency": "一致性核查",
+}
+FINDING_STATUS_LABELS: dict[str, str] = {
+    "open": "待提交整改计划",
+    "plan_submitted": "计划待审核",
+    "plan_accepted": "整改中",
+    "evidence_submitted": "整改材料待核实",
+    "closed": "已销号",
+    "withdrawn": "已撤销",
+}
+
+
 def label(mapping: dict[str, str], code: str | None) -> str:
     """The label of ``code``, or the code itself when unknown (never fails)."""
     return mapping.get(code or "", code or "")

@@ -185,6 +185,19 @@ class GapRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FindingRow:
+    """A rectification finding as the report prints it (labels already in Chinese)."""
+
+    item_code: str
+    source: str
+    description: str
+    status: str
+    due_on: date | None = None
+    owner: str = ""
+    closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class GapSection:
     """The minimal plan to the next level. ``target`` None: the top level is reached."""
 
@@ -222,6 +235,7 @@ class ReportData:
     chapters: tuple[ChapterRow, ...] = ()
     items: tuple[ItemRow, ...] = ()
     gap: GapSection = field(default_factory=lambda: GapSection(target=None))
+    findings: tuple[FindingRow, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("reference", "institution_name", "edition"):

@@ -85,6 +85,7 @@ def render_assessment_report(data: ReportData, *, font: CJKFont | None = None) -
         *_chapters(data, styles, font.name),
         *_items(data, styles),
         *_gap(data, styles),
+        *_findings(data, styles),
     ]
     canvasmaker = numbered_canvas(font.name, data.institution_name, f"{TITLE}　{data.reference}")
     doc.build(story, canvasmaker=canvasmaker)
@@ -314,4 +315,30 @@ def _gap(data: ReportData, styles: Styles) -> list[Flowable]:
             ]
         )
     widths = [0.08, 0.12, 0.54, 0.13, 0.13]
+    return [*out, Spacer(1, 4), _table(rows, [w * _WIDTH for w in widths], styles)]
+
+
+def _findings(data: ReportData, styles: Styles) -> list[Flowable]:
+    """Section six, once findings were raised: each with its status and, once a plan
+    is in, the person responsible and the date of the next step."""
+    if not data.findings:
+        return []
+    out: list[Flowable] = [CondPageBreak(40 * mm), para("六、整改问题清单", styles.heading)]
+    closed = sum(1 for f in data.findings if f.closed)
+    out.append(para(f"共 {len(data.findings)} 个问题，已核实销号 {closed} 个。", styles.body))
+    head = ["序号", "条款", "来源", "问题描述", "状态", "责任人", "截止日期"]
+    rows: list[Sequence[object]] = [[para(h, styles.head_cell) for h in head]]
+    for number, finding in enumerate(data.findings, 1):
+        rows.append(
+            [
+                para(str(number), styles.cell_centre),
+                para(finding.item_code or "整体", styles.cell),
+                para(finding.source, styles.cell),
+                para(finding.description, styles.cell),
+                para(finding.status, styles.cell),
+                para(finding.owner, styles.cell),
+                para(finding.due_on.isoformat() if finding.due_on else "", styles.cell_centre),
+            ]
+        )
+    widths = [0.07, 0.1, 0.12, 0.35, 0.14, 0.1, 0.12]
     return [*out, Spacer(1, 4), _table(rows, [w * _WIDTH for w in widths], styles)]

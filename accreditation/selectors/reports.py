@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accreditation.excel.labels import KIND_LABELS
+from accreditation.excel.labels import FINDING_SOURCE_LABELS, FINDING_STATUS_LABELS, KIND_LABELS
 from accreditation.models import (
     Assessment,
     AssessmentResult,
@@ -28,8 +28,9 @@ from accreditation.models import (
     User,
 )
 from accreditation.pdf import LEVEL_LABELS, ChapterRow, FactRow, GapRow, GapSection, ReportData
-from accreditation.pdf.data import ItemRow
+from accreditation.pdf.data import FindingRow, ItemRow
 from accreditation.pdf.reasons import gap_reason, result_reasons
+from accreditation.selectors.findings import assessment_findings
 from accreditation.selectors.scoring import assessment_scoring_inputs, provisional_result
 from accreditation.selectors.visibility import assessment_get_for_user
 from standards.models import Chapter, RuleSet
@@ -107,6 +108,7 @@ def build_report_data(
     findings: Mapping[str, str] | None = None,
     facts: Mapping[str, Any] | None = None,
     eligibility: Mapping[str, Mapping[str, Any]] | None = None,
+    rectification: Sequence[FindingRow] = (),
 ) -> ReportData:
     """Pure. Grades missing or empty print as 未达标 (none), except items the facts make
     not applicable (``evaluation["auto_not_applicable"]``), which print as 不适用."""
@@ -166,6 +168,25 @@ def build_report_data(
         chapters=tuple(chapters),
         items=rows,
         gap=gap,
+        findings=tuple(rectification),
+    )
+
+
+def finding_rows(assessment: Assessment) -> tuple[FindingRow, ...]:
+    """The assessment's rectification findings as the report prints them: each with
+    its status and, once a plan is in, its owner; the date is the next step's. Two
+    queries."""
+    return tuple(
+        FindingRow(
+            item_code=f.item_code,
+            source=FINDING_SOURCE_LABELS.get(f.source, f.source),
+            description=f.description,
+            status=FINDING_STATUS_LABELS.get(f.status, f.status),
+            due_on=None if f.status in ("closed", "withdrawn") else f.due_on,
+            owner=f.latest_plan.owner if f.latest_plan else "",  # type: ignore[attr-defined]
+            closed=f.status == "closed",
+        )
+        for f in assessment_findings(assessment=assessment)
     )
 
 
@@ -261,6 +282,7 @@ def _result_report(
         findings=_findings(result.consolidation_id),
         facts=facts,
         eligibility=eligibility_of(rule_sets),
+        rectification=finding_rows(assessment),
     )
     decision = Decision.objects.filter(result=result).order_by("-id").first()
     if decision is not None and decision.decided_level != decision.computed_level:
@@ -309,4 +331,5 @@ def assessment_report_data(
         review_grades=own,
         facts=outcome.facts.as_dict(),
         eligibility=eligibility_of(inputs.rule_sets),
+        rectification=finding_rows(assessment),
     )

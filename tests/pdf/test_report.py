@@ -109,3 +109,19 @@ def test_empty_report_renders_the_fixed_sections():
     assert len(pages) == 1
     assert "一、机构基本情况" in pages[0]
     assert "第 1 页 / 共 1 页" in pages[0]
+
+
+def test_findings_print_as_section_six_only_when_there_are_some():
+    from datetime import date
+
+    from accreditation.pdf.data import FindingRow
+
+    assert "整改问题清单" not in text(_render())
+    rows = (
+        FindingRow("1.2.3", "专家组", "制度未落实", "整改中", date(2027, 3, 1), "王主任"),
+        FindingRow("", "回头看", "病历书写不规范", "已销号", None, "李医生", closed=True),
+    )
+    body = text(_render(findings=rows)).replace("\n", "")
+    assert "六、整改问题清单" in body
+    assert "共 2 个问题，已核实销号 1 个。" in body
+    assert "2027-03-01" in body and "整体" in body and "王主任" in body

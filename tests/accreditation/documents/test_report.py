@@ -133,3 +133,29 @@ def test_an_overriding_decision_is_printed_with_its_reason(world, experts):
     data = assessment_report_data(user=world.officer_province, assessment_id=world.assessment_a.pk)
     assert data.level == "qualified"
     assert data.reasons[0] == "委员会决定：认定为合格（现场核查发现问题）"
+
+
+def test_the_report_lists_findings_with_their_status(world, experts):
+    from accreditation.services.findings import findings_from_gap_plan, plan_submit
+
+    at_decision(world, experts, world.assessment_a, world.officer_province, grades=("C", "C"))
+    raised = findings_from_gap_plan(actor=world.officer_province, assessment=world.assessment_a)
+    plan_submit(
+        actor=world.staff_a,
+        finding=raised[0],
+        root_cause="制度未落实",
+        actions="修订制度",
+        owner="王主任",
+        due_on=raised[0].due_on,
+    )
+    data = assessment_report_data(user=world.officer_province, assessment_id=world.assessment_a.pk)
+    assert [(f.item_code, f.source) for f in data.findings] == [
+        (f.item_code, "专家组") for f in raised
+    ]
+    assert (data.findings[0].status, data.findings[0].owner) == ("计划待审核", "王主任")
+    assert {f.status for f in data.findings[1:]} == {"待提交整改计划"}
+    pdf = assessment_report_render(user=world.officer_province, assessment_id=world.assessment_a.pk)
+    content = squash(text(pdf))
+    assert "六、整改问题清单" in content
+    assert f"共{len(raised)}个问题，已核实销号0个。" in content
+    assert "王主任" in content and "计划待审核" in content
