@@ -320,10 +320,17 @@ class InstitutionFactFilter(FilterSet):
 
 class FactChallengeFilter(FilterSet):
     institution = IdFilter(field_name="fact__institution_id", help_text="Institution id.")
+    overdue = filters.BooleanFilter(
+        method="filter_overdue", help_text="Only open challenges past their answer date."
+    )
 
     class Meta:
         model = FactChallenge
-        fields = ["institution", "status"]
+        fields = ["institution", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        q = Q(status=FactChallenge.Status.OPEN, due_on__lt=timezone.localdate())
+        return queryset.filter(q) if value else queryset.exclude(q)
 
 
 class FindingFilter(FilterSet):

@@ -207,3 +207,33 @@ class FactChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fact_id} ({self.status})"
+
+
+class FactChallengeNotice(models.Model):
+    """A reminder before, or a notice after, the date a challenge must be answered by,
+    sent to one county reviewer once."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder before the due date")
+        OVERDUE = "overdue", _("Notice after the due date")
+
+    challenge = models.ForeignKey(FactChallenge, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="challenge_notices"
+    )
+    email = models.EmailField(_("sent to"), blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("challenge notice")
+        verbose_name_plural = _("challenge notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "kind", "recipient"], name="challenge_notice_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} challenge {self.challenge_id} -> {self.recipient_id}"

@@ -22,6 +22,7 @@ from accreditation.models import (
     EDITABLE_STATUSES,
     FACT_KEYS,
     FactChallenge,
+    FactChallengeNotice,
     FactImport,
     FactSource,
     Institution,
@@ -31,6 +32,7 @@ from accreditation.models import (
     User,
 )
 from accreditation.permissions import Action, may, require
+from accreditation.services.notifications import email_on_commit
 
 #: Days the county has to answer a challenge. PROVISIONAL: no public rule found.
 CHALLENGE_ANSWER_DAYS = 15
@@ -398,3 +400,68 @@ def fact_challenge_reject(*, actor: User, challenge: FactChallenge, comment: str
     return _decide(
         actor=actor, challenge=challenge, status=FactChallenge.Status.REJECTED, comment=comment
     )
+
+
+#: Days before a challenge's answer date when the county is reminded.
+CHALLENGE_REMINDER_DAYS = 3
+
+
+def fact_challenge_reminders_send(
+    *, on: dt.date | None = None, days_before: int = CHALLENGE_REMINDER_DAYS
+) -> list[FactChallengeNotice]:
+    """For every open challenge: from ``days_before`` days before its answer date
+    remind the county reviewers covering the institution; after it, notify them that
+    it is overdue. Each (challenge, kind, reviewer) is sent once. Returns the notices
+    created. A constant number of queries, whatever the number of challenges."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        challenges = list(
+            FactChallenge.objects.filter(
+                status=FactChallenge.Status.OPEN, due_on__lte=on + dt.timedelta(days=days_before)
+            )
+            .select_related("fact__institution__region")
+            .order_by("id")
+        )
+        if not challenges:
+            return []
+        sent = set(
+            FactChallengeNotice.objects.filter(challenge__in=challenges).values_list(
+                "challenge_id", "kind", "recipient_id"
+            )
+        )
+        reviewers = list(
+            User.objects.filter(
+                role=User.Role.COUNTY_REVIEWER, is_active=True, region__isnull=False
+            ).select_related("region")
+        )
+        created: list[FactChallengeNotice] = []
+        by_recipient: dict[User, list[FactChallenge]] = {}
+        for challenge in challenges:
+            kind = (
+                FactChallengeNotice.Kind.OVERDUE
+                if on > challenge.due_on
+                else FactChallengeNotice.Kind.REMINDER
+            )
+            path = challenge.fact.institution.region.path
+            for user in reviewers:
+                assert user.region is not None
+                if not path.startswith(user.region.path) or (challenge.pk, kind, user.pk) in sent:
+                    continue
+                created.append(
+                    FactChallengeNotice(
+                        challenge=challenge, kind=kind, recipient=user, email=user.email
+                    )
+                )
+                by_recipient.setdefault(user, []).append(challenge)
+        FactChallengeNotice.objects.bulk_create(created)
+        for user, items in by_recipient.items():
+            lines = "\n".join(
+                f"- {c.fact.institution.name} {c.fact.year} {c.fact.key}: {c.due_on.isoformat()}"
+                for c in items
+            )
+            email_on_commit(
+                recipients=[user],
+                subject=_("Fact challenges to answer: %(count)d") % {"count": len(items)},
+                body=lines,
+            )
+    return created

@@ -4,6 +4,8 @@ query budgets at two sizes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accreditation.models import AuditEvent, FactChallenge, FactImport, InstitutionFact
@@ -206,3 +208,32 @@ def test_import_queries_are_constant_in_rows(world, django_assert_max_num_querie
         data = xlsx(rows)
         with django_assert_max_num_queries(14):
             facts_import(actor=world.officer_city, data=data, file_format="xlsx", year=2026)
+
+
+def test_overdue_challenges_are_listed(world, as_user):
+    data = xlsx([[world.institution_a.licence_number, "", 30, 45, 32000]])
+    facts_import(actor=world.officer_city, data=data, file_format="xlsx", year=2026)
+    fact = InstitutionFact.objects.get(institution=world.institution_a, key="beds")
+    challenge = fact_challenge_raise(
+        actor=world.staff_a, fact=fact, proposed_value="20", reason="r"
+    )
+    client = as_user("reviewer_a")
+    assert client.get("/api/v1/fact-challenges/?overdue=true").json()["count"] == 0
+    FactChallenge.objects.filter(pk=challenge.pk).update(due_on=dt.date(2020, 1, 1))
+    rows = client.get("/api/v1/fact-challenges/?overdue=true").json()["results"]
+    assert [r["id"] for r in rows] == [challenge.pk]
+
+
+def test_the_checklist_shows_where_an_imported_metric_came_from(world, as_user):
+    from tests.accreditation.facts.helpers import HEADERS
+
+    data = xlsx(
+        [[world.institution_a.licence_number, "", 30, 45, 32000, 28]],
+        headers=[*HEADERS, "指标:1.1.4"],
+    )
+    facts_import(actor=world.officer_city, data=data, file_format="xlsx", year=2026)
+    rows = as_user("staff_a").get(f"/api/v1/assessments/{world.assessment_a.pk}/items/").json()
+    by_code = {r["item"]["code"]: r for r in rows["results"]}
+    source = by_code["1.1.4"]["metric_source"]
+    assert (source["year"], source["row"], len(source["sha256"])) == (2026, 2, 64)
+    assert by_code["1.1.1"]["metric_source"] is None

@@ -147,6 +147,12 @@ class ChecklistItemSerializer(serializers.Serializer):
     criteria = CriterionSerializer(many=True, source="criteria.all")
 
 
+class MetricSourceSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="Year of the statistical return.")
+    sha256 = serializers.CharField(help_text="SHA-256 of the imported file.")
+    row = serializers.IntegerField(allow_null=True, help_text="Row of the file.")
+
+
 class ChecklistRowSerializer(serializers.Serializer):
     item = ChecklistItemSerializer(source="grade.item")
     grade = serializers.CharField(source="grade.grade")
@@ -164,6 +170,10 @@ class ChecklistRowSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="grade.version")
     updated_at = serializers.DateTimeField(source="grade.updated_at", allow_null=True)
     auto_not_applicable = serializers.BooleanField()
+    metric_source = MetricSourceSerializer(
+        allow_null=True,
+        help_text="Where an imported metric value came from; null when entered by hand.",
+    )
     attachments = AttachmentInfoSerializer(many=True)
     review_comment = serializers.CharField()
 

@@ -3,14 +3,15 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from accreditation.services.deadlines import deadline_reminders_send
+from accreditation.services.facts import fact_challenge_reminders_send
 from accreditation.services.findings import finding_reminders_send, lookbacks_expired_conclude
 
 
 class Command(BaseCommand):
     help = (
-        "Remind people of stage deadlines and rectification due dates coming up, notify "
-        "them of those passed (each once), and conclude look-backs whose rectification "
-        "deadline passed. Run daily."
+        "Remind people of stage deadlines, rectification due dates and fact challenges to "
+        "answer, notify them of those passed (each once), and conclude look-backs whose "
+        "rectification deadline passed. Run daily."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             f"Rectification: {reminders} reminders and {len(finding_notices) - reminders} "
             "overdue notices sent."
         )
+        challenge_notices = fact_challenge_reminders_send(on=on)
+        self.stdout.write(f"Fact challenges: {len(challenge_notices)} notices sent.")
         concluded = lookbacks_expired_conclude(on=on)
         failed = sum(lb.rectification == "failed" for lb in concluded)
         self.stdout.write(

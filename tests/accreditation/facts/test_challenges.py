@@ -168,3 +168,28 @@ def test_manual_entry_records_its_source(world, beds):
         fact_set(
             actor=world.staff_a, institution=world.institution_a, year=2026, key="beds", value=1
         )
+
+
+def test_the_county_is_reminded_once_and_told_when_overdue(
+    world, beds, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accreditation.models import FactChallengeNotice
+    from accreditation.services.facts import fact_challenge_reminders_send
+
+    world.reviewer_a.email = "reviewer_a@county.example.cn"
+    world.reviewer_a.save(update_fields=["email"])
+    challenge = fact_challenge_raise(
+        actor=world.staff_a, fact=beds, proposed_value="20", reason="床位已调整"
+    )
+    assert fact_challenge_reminders_send(on=challenge.due_on - dt.timedelta(days=10)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        soon = fact_challenge_reminders_send(on=challenge.due_on - dt.timedelta(days=1))
+    # The county reviewer covering institution A only (not county B's).
+    assert [(n.recipient, n.kind) for n in soon] == [(world.reviewer_a, "reminder")]
+    assert [m.to for m in mailoutbox] == [[world.reviewer_a.email]]
+    assert fact_challenge_reminders_send(on=challenge.due_on - dt.timedelta(days=1)) == []
+    late = fact_challenge_reminders_send(on=challenge.due_on + dt.timedelta(days=1))
+    assert [(n.recipient, n.kind) for n in late] == [(world.reviewer_a, "overdue")]
+    assert FactChallengeNotice.objects.count() == 2
+    fact_challenge_accept(actor=world.reviewer_a, challenge=challenge)
+    assert fact_challenge_reminders_send(on=challenge.due_on + dt.timedelta(days=2)) == []
