@@ -261,7 +261,10 @@ class EvidenceDatesSerializer(serializers.Serializer):
 
 
 class EvidenceReuseSerializer(serializers.Serializer):
-    source = IdField(help_text="An attachment of the institution (any assessment or cycle).")
+    # Taken out of the class by DRF's metaclass; the stubs see it shadow Field.source.
+    source = IdField(  # type: ignore[assignment]
+        help_text="An attachment of the institution (any assessment or cycle)."
+    )
     item_codes = serializers.ListField(
         child=serializers.CharField(max_length=20), allow_empty=True, max_length=1000
     )
