@@ -140,10 +140,15 @@ class ItemGradeFilter(FilterSet):
 
 class AttachmentFilter(FilterSet):
     file_type = filters.CharFilter(field_name="evidence__file_type")
+    current = filters.BooleanFilter(
+        field_name="replaced_at",
+        lookup_expr="isnull",
+        label="True: the current evidence only; false: superseded revisions only.",
+    )
 
     class Meta:
         model = EvidenceAttachment
-        fields = ["item_code", "file_type"]
+        fields = ["item_code", "file_type", "current"]
 
 
 class ReturnFilter(FilterSet):

@@ -116,6 +116,9 @@ urlpatterns = [
     path(A + "evidence/", evidence.EvidenceList.as_view(), name="evidence-list"),
     path(A + "evidence/<id:pk>/", evidence.EvidenceDetail.as_view(), name="evidence-detail"),
     path(A + "evidence/<id:pk>/attach/", evidence.EvidenceAttach.as_view(), name="evidence-attach"),
+    path(A + "evidence/<id:pk>/revise/", evidence.EvidenceRevise.as_view(), name="evidence-revise"),
+    path(A + "evidence/<id:pk>/dates/", evidence.EvidenceDates.as_view(), name="evidence-dates"),
+    path(A + "evidence/reuse/", evidence.EvidenceReuse.as_view(), name="evidence-reuse"),
     path(
         A + "evidence/<id:pk>/download/",
         evidence.EvidenceDownload.as_view(),

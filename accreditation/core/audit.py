@@ -59,6 +59,9 @@ class AuditAction(StrEnum):
     ITEM_GRADE_SAVE = "item_grade.save"
     EVIDENCE_ATTACH = "evidence.attach"
     EVIDENCE_DETACH = "evidence.detach"
+    EVIDENCE_REUSE = "evidence.reuse"
+    EVIDENCE_REVISE = "evidence.revise"
+    EVIDENCE_DATES_SET = "evidence.dates_set"
     ASSESSMENT_SUBMIT = "assessment.submit"
     ASSESSMENT_RETURN = "assessment.return"
     # Review

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +36,13 @@ class Evidence(models.Model):
 
 
 class EvidenceAttachment(models.Model):
-    """An evidence file attached to one item of one assessment."""
+    """An evidence file attached to one item of one assessment.
+
+    The document takes effect on ``effective_on`` (by default the day it is attached)
+    and, when ``expires_on`` is set, is out of date after that day. A new revision
+    replaces an attachment (``replaces``; the old one gets ``replaced_at``): the current
+    evidence of an item is its attachments not replaced; replaced ones stay as history.
+    """
 
     assessment = models.ForeignKey(
         "accreditation.Assessment", on_delete=models.CASCADE, related_name="attachments"
@@ -46,16 +54,39 @@ class EvidenceAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+    effective_on = models.DateField(_("effective on"), default=timezone.localdate)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("revision of"),
+    )
+    replaced_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "item_code", "id"]
         verbose_name = _("evidence attachment")
         verbose_name_plural = _("evidence attachments")
         constraints = [
+            # Among the current evidence only: a file may come back as a later revision.
             models.UniqueConstraint(
-                fields=["assessment", "item_code", "evidence"], name="attachment_once_per_item"
+                fields=["assessment", "item_code", "evidence"],
+                condition=Q(replaced_at__isnull=True),
+                name="attachment_once_per_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=F("effective_on")),
+                name="attachment_expires_after_effective",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.item_code}: {self.name}"
+
+    @property
+    def superseded(self) -> bool:
+        return self.replaced_at is not None

@@ -7,12 +7,14 @@ Each runs a constant number of queries, independent of the number of items.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accreditation.models import (
     Assessment,
@@ -22,6 +24,7 @@ from accreditation.models import (
     ItemGrade,
     MetricSource,
 )
+from accreditation.selectors.evidence import EXPIRED, EXPIRES_SOON, expiry_state
 from accreditation.selectors.scoring import facts_in_force
 from standards.models import Chapter, Edition
 from standards.scoring import Facts, auto_not_applicable
@@ -108,11 +111,28 @@ def assessment_progress(*, assessment: Assessment) -> Progress:
 
 @dataclass(frozen=True, slots=True)
 class AttachmentInfo:
+    """One attachment as the checklist and the submission read it. ``expiry`` is
+    :func:`~accreditation.selectors.evidence.expiry_state` on the day it was read."""
+
     id: int
     name: str
     sha256: str
     size: int
     file_type: str
+    effective_on: dt.date | None = None
+    expires_on: dt.date | None = None
+    revision: int = 1
+    replaces_id: int | None = None
+    superseded: bool = False
+    expiry: str = ""
+
+    @property
+    def expired(self) -> bool:
+        return self.expiry == EXPIRED
+
+    @property
+    def expires_soon(self) -> bool:
+        return self.expiry == EXPIRES_SOON
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,29 +150,71 @@ class ChecklistRow:
 
     grade: ItemGrade  # with .item, .item.section and .item.section.chapter loaded
     auto_not_applicable: bool
+    #: The item's current evidence (superseded revisions are in ``history``).
     attachments: tuple[AttachmentInfo, ...] = field(default=())
     review_comment: str = ""
     #: Where the metric value came from, when imported and not changed since.
     metric_source: MetricSourceInfo | None = None
+    #: Superseded revisions of the item's evidence, oldest first.
+    history: tuple[AttachmentInfo, ...] = field(default=())
 
     @property
     def code(self) -> str:
         return self.grade.item_code
 
 
-def assessment_attachments(*, assessment: Assessment) -> dict[str, list[AttachmentInfo]]:
-    """Item code -> attached evidence, in upload order. One query."""
+def assessment_attachments(
+    *, assessment: Assessment, include_superseded: bool = False, on: dt.date | None = None
+) -> dict[str, list[AttachmentInfo]]:
+    """Item code -> the item's current evidence, in upload order (with
+    ``include_superseded``, its superseded revisions too, flagged). Expiry is judged on
+    ``on`` (default today). One query."""
+    on = on or timezone.localdate()
     by_item: dict[str, list[AttachmentInfo]] = defaultdict(list)
-    rows = (
-        EvidenceAttachment.objects.filter(assessment=assessment)
-        .order_by("id")
-        .values_list(
-            "id", "item_code", "name", "evidence__sha256", "evidence__size", "evidence__file_type"
-        )
+    query = EvidenceAttachment.objects.filter(assessment=assessment)
+    if not include_superseded:
+        query = query.filter(replaced_at__isnull=True)
+    rows = query.order_by("id").values_list(
+        "id",
+        "item_code",
+        "name",
+        "evidence__sha256",
+        "evidence__size",
+        "evidence__file_type",
+        "effective_on",
+        "expires_on",
+        "revision",
+        "replaces_id",
+        "replaced_at",
     )
-    for pk, code, name, sha256, size, file_type in rows:
-        by_item[code].append(AttachmentInfo(pk, name, sha256, size, file_type))
+    for pk, code, name, sha256, size, file_type, effective, expires, rev, replaces, gone in rows:
+        by_item[code].append(
+            AttachmentInfo(
+                pk,
+                name,
+                sha256,
+                size,
+                file_type,
+                effective_on=effective,
+                expires_on=expires,
+                revision=rev,
+                replaces_id=replaces,
+                superseded=gone is not None,
+                expiry=expiry_state(expires, on=on),
+            )
+        )
     return dict(by_item)
+
+
+def split_history(
+    infos: Iterable[AttachmentInfo],
+) -> tuple[tuple[AttachmentInfo, ...], tuple[AttachmentInfo, ...]]:
+    """(current, superseded) of an item's attachments. Pure."""
+    infos = tuple(infos)
+    return (
+        tuple(i for i in infos if not i.superseded),
+        tuple(i for i in infos if i.superseded),
+    )
 
 
 def latest_return(*, assessment: Assessment) -> AssessmentReturn | None:
@@ -181,21 +243,25 @@ def assessment_checklist(
     facts_row = facts_in_force(institution_id=assessment.institution_id)
     spec = edition_spec(edition=_edition(assessment))
     auto = set(auto_not_applicable(spec, facts_row.as_facts() if facts_row else Facts()))
-    attachments = assessment_attachments(assessment=assessment)
+    attachments = assessment_attachments(assessment=assessment, include_superseded=True)
     comments: dict[str, str] = {}
     if assessment.status == Assessment.Status.RETURNED:
         returned = latest_return(assessment=assessment)
         comments = returned.item_comments if returned else {}
-    return [
-        ChecklistRow(
-            grade=row,
-            auto_not_applicable=row.item_code in auto,
-            attachments=tuple(attachments.get(row.item_code, ())),
-            review_comment=comments.get(row.item_code, ""),
-            metric_source=metric_source_info(row),
+    rows = []
+    for row in grades:
+        current, history = split_history(attachments.get(row.item_code, ()))
+        rows.append(
+            ChecklistRow(
+                grade=row,
+                auto_not_applicable=row.item_code in auto,
+                attachments=current,
+                review_comment=comments.get(row.item_code, ""),
+                metric_source=metric_source_info(row),
+                history=history,
+            )
         )
-        for row in grades
-    ]
+    return rows
 
 
 def metric_source_info(grade: ItemGrade) -> MetricSourceInfo | None:

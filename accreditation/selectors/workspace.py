@@ -20,6 +20,7 @@ from accreditation.selectors.assessments import (
     assessment_attachments,
     latest_return,
     metric_source_info,
+    split_history,
 )
 from accreditation.selectors.scoring import (
     ProvisionalResult,
@@ -105,7 +106,7 @@ def assessment_workspace(*, assessment: Assessment, with_criteria: bool = True) 
     facts = facts_row.as_facts() if facts_row else Facts()
     spec = _edition_spec(assessment, grades)
     auto = set(auto_not_applicable(spec, facts))
-    attachments = assessment_attachments(assessment=assessment)
+    attachments = assessment_attachments(assessment=assessment, include_superseded=True)
     returned = None
     comments: dict[str, str] = {}
     if assessment.status == Assessment.Status.RETURNED:
@@ -125,11 +126,13 @@ def assessment_workspace(*, assessment: Assessment, with_criteria: bool = True) 
         ChecklistRow(
             grade=row,
             auto_not_applicable=row.item_code in auto,
-            attachments=tuple(attachments.get(row.item_code, ())),
+            attachments=current,
             review_comment=comments.get(row.item_code, ""),
             metric_source=metric_source_info(row),
+            history=history,
         )
         for row in grades
+        for current, history in (split_history(attachments.get(row.item_code, ())),)
     )
     return Workspace(
         assessment=assessment,

@@ -100,7 +100,8 @@ def assessment_carry_forward(*, actor: User, assessment: Assessment) -> CarryRes
         )
         own = {g.item_code: g for g in ItemGrade.objects.filter(assessment=source)}
         attachments: dict[str, list[EvidenceAttachment]] = {}
-        for attachment in EvidenceAttachment.objects.filter(assessment=source).order_by("id"):
+        current = EvidenceAttachment.objects.filter(assessment=source, replaced_at__isnull=True)
+        for attachment in current.order_by("id"):
             attachments.setdefault(attachment.item_code, []).append(attachment)
         result = CarryResult(source=source)
         copies = []
@@ -148,13 +149,16 @@ def assessment_carry_forward(*, actor: User, assessment: Assessment) -> CarryRes
 def _copy(
     attachment: EvidenceAttachment, assessment: Assessment, item_code: str, actor: User
 ) -> EvidenceAttachment:
-    """A link to the same stored file on the new assessment (no new upload)."""
+    """A link to the same stored file on the new assessment (no new upload), with the
+    document's dates: an expired one is flagged on the checklist and at submission."""
     return EvidenceAttachment(
         assessment=assessment,
         item_code=item_code,
         evidence_id=attachment.evidence_id,
         name=attachment.name,
         uploaded_by=actor,
+        effective_on=attachment.effective_on,
+        expires_on=attachment.expires_on,
     )
 
 

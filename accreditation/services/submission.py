@@ -4,6 +4,7 @@ it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.selectors.assessments import AttachmentInfo, assessment_attachments
+from accreditation.selectors.evidence import EXPIRED, expiry_state
 from accreditation.selectors.scoring import (
     ScoringInputs,
     assessment_scoring_inputs,
@@ -49,12 +51,16 @@ def completeness_problems(
     rows: Iterable[Mapping[str, Any]],
     inputs: ScoringInputs,
     attachments: Mapping[str, list[AttachmentInfo]],
+    on: dt.date | None = None,
 ) -> list[Problem]:
     """Every reason the grading cannot be submitted, in catalogue order: facts not
-    declared; applicable items without a grade; graded items that require evidence and
+    declared; current evidence expired on ``on`` (default today; whatever the item's
+    grade); applicable items without a grade; graded items that require evidence and
     have none; N/A claims without a reason; carried-over proposals not yet confirmed.
     ``rows`` are item grades in catalogue order with ``item_code``, ``grade``,
-    ``na_reason``, ``evidence_required`` and optionally ``carry``. Pure."""
+    ``na_reason``, ``evidence_required`` and optionally ``carry``; ``attachments`` the
+    current evidence by item (superseded revisions are skipped). Pure."""
+    on = on or today()
     problems: list[Problem] = []
     if inputs.facts_row is None:
         problems.append(
@@ -77,6 +83,20 @@ def completeness_problems(
                     code,
                 )
             )
+        for info in attachments.get(code, ()):
+            if not info.superseded and expiry_state(info.expires_on, on=on) == EXPIRED:
+                assert info.expires_on is not None  # expired implies a date
+                problems.append(
+                    Problem(
+                        "evidence_expired",
+                        _(
+                            "Evidence «%(name)s» for item %(item)s expired on %(date)s; "
+                            "upload a current revision or remove it."
+                        )
+                        % {"name": info.name, "item": code, "date": info.expires_on.isoformat()},
+                        code,
+                    )
+                )
         if code in auto:
             continue
         if grade == Value.NA:
@@ -94,7 +114,9 @@ def completeness_problems(
             problems.append(
                 Problem("ungraded", _("Item %(item)s has no grade.") % {"item": code}, code)
             )
-        if row["evidence_required"] and not attachments.get(code):
+        if row["evidence_required"] and not any(
+            not info.superseded for info in attachments.get(code, ())
+        ):
             problems.append(
                 Problem(
                     "evidence_missing",
@@ -157,8 +179,17 @@ def _snapshot_data(
         },
         "evidence": {
             code: [
-                {"sha256": a.sha256, "name": a.name, "size": a.size, "type": a.file_type}
+                {
+                    "sha256": a.sha256,
+                    "name": a.name,
+                    "size": a.size,
+                    "type": a.file_type,
+                    "effective_on": a.effective_on.isoformat() if a.effective_on else None,
+                    "expires_on": a.expires_on.isoformat() if a.expires_on else None,
+                    "revision": a.revision,
+                }
                 for a in items
+                if not a.superseded
             ]
             for code, items in attachments.items()
         },
@@ -169,10 +200,11 @@ def _snapshot_data(
 def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnapshot:
     """Submit a draft or returned assessment.
 
-    Checks completeness and, when anything is missing, raises ``IncompleteError``
-    listing every problem at once (nothing changes). On success freezes an immutable
-    :class:`AssessmentSnapshot` (grades, facts in force today, evidence hashes, edition
-    and rule-set versions, provisional result), marks the assessment submitted and
+    Checks completeness (expired evidence included) and, when anything is missing,
+    raises ``IncompleteError`` listing every problem at once (nothing changes). On
+    success freezes an immutable :class:`AssessmentSnapshot` (grades, facts in force
+    today, the current evidence with hashes, dates and revisions, edition and rule-set
+    versions, provisional result), marks the assessment submitted and
     refuses further edits until it is returned.
 
     The first submission starts the assessment's review process; a resubmission
@@ -189,7 +221,8 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
         check_transition(locked, Status.SUBMITTED)
         if not locked.cycle.is_open:
             raise DomainError(_("The cycle is closed."), code="cycle_closed")
-        inputs = assessment_scoring_inputs(assessment=locked, on=today())
+        on = today()
+        inputs = assessment_scoring_inputs(assessment=locked, on=on)
         rows = list(
             ItemGrade.objects.filter(assessment=locked)
             .order_by("item__position")
@@ -204,8 +237,8 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> AssessmentSnaps
                 evidence_required=F("item__evidence_required"),
             )
         )
-        attachments = assessment_attachments(assessment=locked)
-        problems = completeness_problems(rows=rows, inputs=inputs, attachments=attachments)
+        attachments = assessment_attachments(assessment=locked, on=on)
+        problems = completeness_problems(rows=rows, inputs=inputs, attachments=attachments, on=on)
         if problems:
             raise IncompleteError(
                 _("The assessment is not complete: %(count)d problems.") % {"count": len(problems)},

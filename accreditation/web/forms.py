@@ -29,6 +29,19 @@ class TargetLevelForm(forms.Form):
 class EvidenceUploadForm(forms.Form):
     item = forms.CharField(max_length=20)
     file = forms.FileField(label=_("File"), allow_empty_file=True)
+    effective_on = forms.DateField(label=_("Effective on"), required=False)
+    expires_on = forms.DateField(label=_("Expires on"), required=False)
+
+
+class EvidenceReviseForm(forms.Form):
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+    effective_on = forms.DateField(label=_("Effective on"), required=False)
+    expires_on = forms.DateField(label=_("Expires on"), required=False)
+
+
+class EvidenceReuseForm(forms.Form):
+    item = forms.CharField(max_length=20)
+    source = forms.IntegerField(label=_("File"), min_value=1)
 
 
 class VerifyForm(forms.Form):

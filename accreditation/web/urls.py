@@ -68,6 +68,16 @@ urlpatterns = [
         name="evidence_detach",
     ),
     path(
+        "institution/assessments/<int:assessment_id>/evidence/<int:attachment_id>/revise/",
+        institution.evidence_revise_view,
+        name="evidence_revise",
+    ),
+    path(
+        "institution/assessments/<int:assessment_id>/evidence/reuse/",
+        institution.evidence_reuse_view,
+        name="evidence_reuse",
+    ),
+    path(
         "institution/assessments/<int:assessment_id>/target/",
         institution.target_level_view,
         name="target_level",

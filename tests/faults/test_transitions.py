@@ -56,10 +56,12 @@ def test_a_failing_write_anywhere_in_the_step_changes_nothing(
 
 
 def _audit_modules() -> list[str]:
-    """Every service module that writes audit rows (each imports ``audit_record``)."""
+    """Every service module that writes audit rows (each imports ``audit_record``),
+    modules of service packages (``services.evidence``) included."""
     names = []
-    for info in pkgutil.iter_modules(accreditation.services.__path__):
-        module = __import__(f"accreditation.services.{info.name}", fromlist=["_"])
+    prefix = "accreditation.services."
+    for info in pkgutil.walk_packages(accreditation.services.__path__, prefix):
+        module = __import__(info.name, fromlist=["_"])
         if getattr(module, "audit_record", None) is audit_record:
             names.append(module.__name__)
     return names

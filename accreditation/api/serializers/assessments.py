@@ -6,6 +6,7 @@ import copy
 from typing import ClassVar
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from accreditation.core.api import IdField
@@ -16,6 +17,12 @@ from accreditation.models import (
     EvidenceAttachment,
     ItemGrade,
     User,
+)
+from accreditation.selectors.evidence import (
+    EXPIRED,
+    EXPIRES_SOON,
+    EXPIRY_WARNING_DAYS,
+    expiry_state,
 )
 from standards.api.serializers import (
     CriterionSerializer,
@@ -126,6 +133,15 @@ class AttachmentInfoSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
     size = serializers.IntegerField()
     file_type = serializers.CharField()
+    effective_on = serializers.DateField()
+    expires_on = serializers.DateField(allow_null=True)
+    revision = serializers.IntegerField()
+    replaces = serializers.IntegerField(source="replaces_id", allow_null=True)
+    superseded = serializers.BooleanField()
+    expired = serializers.BooleanField(help_text="Past its expiry date (today).")
+    expires_soon = serializers.BooleanField(
+        help_text=f"Expires within {EXPIRY_WARNING_DAYS} days (not yet expired)."
+    )
 
 
 class ChecklistItemSerializer(serializers.Serializer):
@@ -174,7 +190,8 @@ class ChecklistRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Where an imported metric value came from; null when entered by hand.",
     )
-    attachments = AttachmentInfoSerializer(many=True)
+    attachments = AttachmentInfoSerializer(many=True, help_text="The current evidence.")
+    history = AttachmentInfoSerializer(many=True, help_text="Superseded revisions, oldest first.")
     review_comment = serializers.CharField()
 
 
@@ -183,6 +200,12 @@ class AttachmentSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(source="evidence.size", read_only=True)
     file_type = serializers.CharField(source="evidence.file_type", read_only=True)
     uploaded_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    replaces = serializers.IntegerField(source="replaces_id", read_only=True, allow_null=True)
+    superseded = serializers.BooleanField(read_only=True)
+    expired = serializers.SerializerMethodField(help_text="Past its expiry date (today).")
+    expires_soon = serializers.SerializerMethodField(
+        help_text=f"Expires within {EXPIRY_WARNING_DAYS} days (not yet expired)."
+    )
     download = serializers.SerializerMethodField()
 
     class Meta:
@@ -196,9 +219,22 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "file_type",
             "uploaded_by",
             "created_at",
+            "effective_on",
+            "expires_on",
+            "revision",
+            "replaces",
+            "superseded",
+            "expired",
+            "expires_soon",
             "download",
         ]
         read_only_fields = fields
+
+    def get_expired(self, obj: EvidenceAttachment) -> bool:
+        return expiry_state(obj.expires_on, on=timezone.localdate()) == EXPIRED
+
+    def get_expires_soon(self, obj: EvidenceAttachment) -> bool:
+        return expiry_state(obj.expires_on, on=timezone.localdate()) == EXPIRES_SOON
 
     def get_download(self, obj: EvidenceAttachment) -> str:
         return reverse(
@@ -216,9 +252,42 @@ class EvidenceUploadSerializer(serializers.Serializer):
         default=list,
         help_text="Items to attach the file to (repeat the form field).",
     )
+    effective_on = serializers.DateField(
+        required=False, help_text="When the document takes effect; default today."
+    )
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, help_text="The last day it is valid; default none."
+    )
 
 
 class EvidenceAttachSerializer(serializers.Serializer):
+    item_codes = serializers.ListField(
+        child=serializers.CharField(max_length=20), allow_empty=True, max_length=1000
+    )
+
+
+class EvidenceReviseSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True, max_length=1000)
+    effective_on = serializers.DateField(
+        required=False, help_text="When the new revision takes effect; default today."
+    )
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, help_text="The last day it is valid; default none."
+    )
+
+
+class EvidenceDatesSerializer(serializers.Serializer):
+    effective_on = serializers.DateField()
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Null: no expiry."
+    )
+
+
+class EvidenceReuseSerializer(serializers.Serializer):
+    # Taken out of the class by DRF's metaclass; the stubs see it shadow Field.source.
+    source = IdField(  # type: ignore[assignment]
+        help_text="An attachment of the institution (any assessment or cycle)."
+    )
     item_codes = serializers.ListField(
         child=serializers.CharField(max_length=20), allow_empty=True, max_length=1000
     )

@@ -1,4 +1,5 @@
-"""Evidence on an assessment: list, upload (multipart), attach to more items, detach,
+"""Evidence on an assessment: list, upload (multipart), attach to more items, reuse an
+earlier file of the institution, revise (multipart), correct the dates, detach,
 download (streamed)."""
 
 from __future__ import annotations
@@ -16,14 +17,24 @@ from accreditation.api.schema import errors
 from accreditation.api.serializers.assessments import (
     AttachmentSerializer,
     EvidenceAttachSerializer,
+    EvidenceDatesSerializer,
+    EvidenceReuseSerializer,
+    EvidenceReviseSerializer,
     EvidenceUploadSerializer,
 )
 from accreditation.api.views.base import AssessmentScoped
-from accreditation.core.api import validated
+from accreditation.core.api import referenced, validated
 from accreditation.core.files import CONTENT_TYPES
 from accreditation.models import EvidenceAttachment
 from accreditation.selectors import attachments_visible_to
-from accreditation.services.evidence import evidence_attach, evidence_detach, evidence_upload
+from accreditation.services.evidence import (
+    evidence_attach,
+    evidence_dates_set,
+    evidence_detach,
+    evidence_reuse,
+    evidence_revise,
+    evidence_upload,
+)
 
 TAGS = ["evidence"]
 
@@ -44,7 +55,7 @@ class EvidenceList(AssessmentScoped, generics.ListAPIView):
     queryset = EvidenceAttachment.objects.none()
     serializer_class = AttachmentSerializer
     filterset_class = filters.AttachmentFilter
-    ordering_fields = ["id", "item_code", "name", "created_at"]
+    ordering_fields = ["id", "item_code", "name", "created_at", "effective_on", "expires_on"]
     ordering = ["item_code", "id"]
     parser_classes = [MultiPartParser]
 
@@ -63,8 +74,10 @@ class EvidenceList(AssessmentScoped, generics.ListAPIView):
         """Upload a file and attach it to items (the institution's staff, while a draft
         or returned). The type is detected from the content (PDF, JPEG, PNG, docx,
         xlsx); 400 ``evidence_rejected`` with ``details.reason`` (``empty``,
-        ``too_large``, ``unsupported_type``, ``no_items``) stores nothing. Returns the
-        new attachments (none for items that already had this file)."""
+        ``too_large``, ``unsupported_type``, ``no_items``) stores nothing, as does 400
+        on ``effective_on`` (more than a year ahead) or ``expires_on`` (before the
+        effective date). Returns the new attachments (none for items that already had
+        this file)."""
         assessment = self.get_assessment()
         data = validated(EvidenceUploadSerializer, request.data)
         created = evidence_upload(
@@ -73,6 +86,8 @@ class EvidenceList(AssessmentScoped, generics.ListAPIView):
             item_codes=data["item_codes"],
             file=data["file"],
             filename=data["file"].name,
+            effective_on=data.get("effective_on"),
+            expires_on=data.get("expires_on"),
         )
         return Response(AttachmentSerializer(created, many=True).data, status=201)
 
@@ -105,6 +120,83 @@ class EvidenceAttach(AttachmentScoped, APIView):
             actor=request.user, attachment=attachment, item_codes=data["item_codes"]
         )
         return Response(AttachmentSerializer(created, many=True).data, status=201)
+
+
+@extend_schema(tags=TAGS)
+class EvidenceReuse(AssessmentScoped, APIView):
+    @extend_schema(
+        request=EvidenceReuseSerializer,
+        responses={201: AttachmentSerializer(many=True), **errors(409)},
+    )
+    def post(self, request, assessment_id: int):
+        """Attach an earlier file of the institution (``source``: an attachment on any
+        of its assessments, any cycle) to items of this assessment without uploading it
+        again, with the source's name and dates. A ``source`` of another institution
+        answers 400 on ``source`` as if it did not exist."""
+        assessment = self.get_assessment()
+        data = validated(EvidenceReuseSerializer, request.data)
+        source = referenced(
+            attachments_visible_to(request.user).filter(
+                assessment__institution_id=assessment.institution_id
+            ),
+            data["source"],
+            "source",
+        )
+        created = evidence_reuse(
+            actor=request.user,
+            assessment=assessment,
+            item_codes=data["item_codes"],
+            source=source,
+        )
+        return Response(AttachmentSerializer(created, many=True).data, status=201)
+
+
+@extend_schema(tags=TAGS)
+class EvidenceRevise(AttachmentScoped, APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceReviseSerializer},
+        responses={201: AttachmentSerializer, **errors(409, 413)},
+    )
+    def post(self, request, assessment_id: int, pk: int):
+        """Upload a new revision of the attachment: same item, revision number one up,
+        ``replaces`` the old one, which becomes superseded (kept, listed as history).
+        The file is checked as on upload. 409 when the attachment is already
+        superseded (``details.current``: the current revision); 400 on ``file`` when it
+        is the current file."""
+        attachment = self.get_attachment()
+        data = validated(EvidenceReviseSerializer, request.data)
+        new = evidence_revise(
+            actor=request.user,
+            attachment=attachment,
+            file=data["file"],
+            filename=data["file"].name,
+            effective_on=data.get("effective_on"),
+            expires_on=data.get("expires_on"),
+        )
+        return Response(AttachmentSerializer(new).data, status=201)
+
+
+@extend_schema(tags=TAGS)
+class EvidenceDates(AttachmentScoped, APIView):
+    @extend_schema(
+        request=EvidenceDatesSerializer,
+        responses={200: AttachmentSerializer, **errors(409)},
+    )
+    def put(self, request, assessment_id: int, pk: int):
+        """Correct the effective date and expiry of a current attachment (the
+        institution's staff, while a draft or returned)."""
+        attachment = self.get_attachment()
+        data = validated(EvidenceDatesSerializer, request.data)
+        row = evidence_dates_set(
+            actor=request.user,
+            attachment=attachment,
+            effective_on=data["effective_on"],
+            expires_on=data["expires_on"],
+        )
+        row.uploaded_by = attachment.uploaded_by
+        return Response(AttachmentSerializer(row).data)
 
 
 @extend_schema(tags=TAGS)

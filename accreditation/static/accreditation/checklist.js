@@ -23,6 +23,8 @@
   var workspace = document.getElementById("workspace");
   if (!workspace) return;
   var T = JSON.parse(document.getElementById("checklist-i18n").textContent);
+  var reusableScript = document.getElementById("reusable-files");
+  var REUSABLE = reusableScript ? JSON.parse(reusableScript.textContent) : [];
   var csrf = workspace.querySelector("input[name=csrfmiddlewaretoken]").value;
   var editable = workspace.dataset.editable === "1";
   var storagePrefix =
@@ -334,9 +336,23 @@
         if (upload.files.length) self.upload(upload);
       });
     }
+    this.el.addEventListener("change", function (event) {
+      var revise = event.target.closest('[data-role="revise"]');
+      if (revise && revise.files.length) self.upload(revise, revise.dataset.reviseUrl);
+    });
+    var source = this.el.querySelector('[data-role="reuse-source"]');
+    if (source) {
+      REUSABLE.forEach(function (f) {
+        var option = element("option", null, f.label);
+        option.value = f.id;
+        source.appendChild(option);
+      });
+    }
     this.el.addEventListener("click", function (event) {
       var button = event.target.closest("[data-detach-url]");
       if (button) self.detach(button);
+      if (event.target.closest('[data-role="reuse"]') && source && source.value)
+        self.reuse(source);
     });
   };
 
@@ -584,8 +600,13 @@
     }
   };
 
-  Item.prototype.renderAttachments = function (attachments) {
+  Item.prototype.renderAttachments = function (attachments, html) {
     var list = this.el.querySelector('[data-role="attachments"]');
+    if (html !== undefined) {
+      // Rendered and escaped by the server (_attachments.html): dates, revisions, flags.
+      list.innerHTML = html;
+      return;
+    }
     list.textContent = "";
     attachments.forEach(function (a) {
       var li = element("li");
@@ -602,17 +623,23 @@
     });
   };
 
-  Item.prototype.upload = function (input) {
+  // A new file for the item (or, with url, a new revision of one of its files), with
+  // the dates typed beside the upload button.
+  Item.prototype.upload = function (input, url) {
     var self = this;
     var data = new FormData();
     data.append("item", this.code);
     data.append("file", input.files[0]);
+    ["effective_on", "expires_on"].forEach(function (name) {
+      var field = self.el.querySelector('[data-role="' + name + '"]');
+      if (field && field.value) data.append(name, field.value);
+    });
     this.setState("saving", T.uploading);
-    post(workspace.dataset.uploadUrl, data, false)
+    post(url || workspace.dataset.uploadUrl, data, false)
       .then(function (result) {
         input.value = "";
         if (result.ok) {
-          self.renderAttachments(result.data.attachments);
+          self.renderAttachments(result.data.attachments, result.data.html);
           self.setState("saved", T.uploaded);
         } else {
           self.setState("error", result.status === 401 ? T.session : errorText(result.error));
@@ -629,12 +656,33 @@
     if (!window.confirm(T.removeConfirm)) return;
     post(button.dataset.detachUrl, new FormData(), false).then(function (result) {
       if (result.ok) {
-        self.renderAttachments(result.data.attachments);
+        self.renderAttachments(result.data.attachments, result.data.html);
         self.setState("saved", T.saved);
       } else {
         self.setState("error", errorText(result.error));
       }
     });
+  };
+
+  Item.prototype.reuse = function (select) {
+    var self = this;
+    var data = new FormData();
+    data.append("item", this.code);
+    data.append("source", select.value);
+    this.setState("saving", T.uploading);
+    post(workspace.dataset.reuseUrl, data, false)
+      .then(function (result) {
+        if (result.ok) {
+          select.value = "";
+          self.renderAttachments(result.data.attachments, result.data.html);
+          self.setState("saved", T.uploaded);
+        } else {
+          self.setState("error", result.status === 401 ? T.session : errorText(result.error));
+        }
+      })
+      .catch(function () {
+        self.setState("error", T.offline);
+      });
   };
 
   Item.prototype.restore = function (record) {

@@ -37,6 +37,7 @@ from accreditation.selectors.assessments import (
     assessment_progress,
     assessment_snapshots,
     last_accepted_assessment,
+    split_history,
 )
 from accreditation.selectors.cycles import (
     cycle_deadlines,
@@ -44,6 +45,10 @@ from accreditation.selectors.cycles import (
     cycle_standard_for_institution,
     cycle_standard_of,
     cycles_for_institution,
+)
+from accreditation.selectors.evidence import (
+    institution_reusable_files,
+    reuse_source_for_institution,
 )
 from accreditation.selectors.items import attachment_in_assessment, item_grade_stored
 from accreditation.selectors.scoring import assessment_provisional_result
@@ -53,7 +58,12 @@ from accreditation.services.assessments import (
     assessment_target_level_set,
 )
 from accreditation.services.carry import carried_confirm
-from accreditation.services.evidence import evidence_detach, evidence_upload
+from accreditation.services.evidence import (
+    evidence_detach,
+    evidence_reuse,
+    evidence_revise,
+    evidence_upload,
+)
 from accreditation.services.submission import assessment_submit
 from accreditation.web.access import (
     SignedInRequest,
@@ -61,7 +71,12 @@ from accreditation.web.access import (
     json_role_required,
     role_required,
 )
-from accreditation.web.forms import EvidenceUploadForm, TargetLevelForm
+from accreditation.web.forms import (
+    EvidenceReuseForm,
+    EvidenceReviseForm,
+    EvidenceUploadForm,
+    TargetLevelForm,
+)
 from accreditation.web.presenters import (
     GRADE_CHOICES,
     GRADE_LABELS,
@@ -85,9 +100,28 @@ def _attachment_json(assessment: Assessment, info: AttachmentInfo) -> dict[str, 
         "name": info.name,
         "size": info.size,
         "type": info.file_type,
+        "effective_on": info.effective_on.isoformat() if info.effective_on else None,
+        "expires_on": info.expires_on.isoformat() if info.expires_on else None,
+        "revision": info.revision,
+        "expired": info.expired,
+        "expires_soon": info.expires_soon,
         "url": reverse("web:evidence_download", args=[assessment.pk, info.id]),
         "detach_url": reverse("web:evidence_detach", args=[assessment.pk, info.id]),
+        "revise_url": reverse("web:evidence_revise", args=[assessment.pk, info.id]),
     }
+
+
+def _reusable_choices(assessment: Assessment) -> list[dict[str, Any]]:
+    """The institution's earlier files for the reuse lists: id and a label."""
+    choices = []
+    for f in institution_reusable_files(institution_id=assessment.institution_id):
+        details = [str(f.cycle_year), f.item_code]
+        if f.expires_on:
+            details.append(_("expires %(date)s") % {"date": f.expires_on.isoformat()})
+        if f.expired:
+            details.append(_("Expired"))
+        choices.append({"id": f.attachment_id, "label": f"{f.name} ({', '.join(details)})"})
+    return choices
 
 
 def _user_name(user: User | None) -> str:
@@ -217,6 +251,7 @@ def _checklist_context(request: SignedInRequest, workspace: Workspace) -> dict[s
             levels=list(workspace.levels),
         ),
         "header_scope": assessment.institution.name,
+        "reusable_files": _reusable_choices(assessment) if assessment.is_editable else [],
         "i18n": autosave_texts(
             {
                 "grade": _("Grade"),
@@ -284,6 +319,8 @@ def evidence_upload_view(request: SignedInRequest, assessment_id: int) -> JsonRe
     assessment = assessment_or_404(request, assessment_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not form.is_valid():
+        if "file" not in form.errors:
+            return _form_refusal(form)
         return json_error(
             "invalid", _("Choose a file."), 400, fields={"file": [_("Choose a file.")]}
         )
@@ -296,16 +333,91 @@ def evidence_upload_view(request: SignedInRequest, assessment_id: int) -> JsonRe
             item_codes=[code],
             file=upload,
             filename=upload.name,
+            effective_on=form.cleaned_data["effective_on"],
+            expires_on=form.cleaned_data["expires_on"],
         )
     except (ValidationError, PermissionDenied, DomainError) as exc:
         return json_refusal(exc)
-    return _item_attachments(assessment, code)
+    return _item_attachments(request, assessment, code)
 
 
-def _item_attachments(assessment: Assessment, code: str) -> JsonResponse:
-    infos = assessment_attachments(assessment=assessment).get(code, [])
+@require_POST
+@json_role_required(STAFF)
+def evidence_revise_view(
+    request: SignedInRequest, assessment_id: int, attachment_id: int
+) -> JsonResponse:
+    """Upload a new revision of an attachment; answers with the item's attachments."""
+    assessment = assessment_or_404(request, assessment_id)
+    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
+    if attachment is None:
+        return json_error("not_found", _("No such file."), 404)
+    form = EvidenceReviseForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _form_refusal(form)
+    upload = form.cleaned_data["file"]
+    try:
+        evidence_revise(
+            actor=request.user,
+            attachment=attachment,
+            file=upload,
+            filename=upload.name,
+            effective_on=form.cleaned_data["effective_on"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return json_refusal(exc)
+    return _item_attachments(request, assessment, attachment.item_code)
+
+
+@require_POST
+@json_role_required(STAFF)
+def evidence_reuse_view(request: SignedInRequest, assessment_id: int) -> JsonResponse:
+    """Attach an earlier file of the institution to one item without uploading it
+    again; answers with the item's attachments."""
+    assessment = assessment_or_404(request, assessment_id)
+    form = EvidenceReuseForm(request.POST)
+    if not form.is_valid():
+        return _form_refusal(form)
+    code = form.cleaned_data["item"]
+    source = reuse_source_for_institution(
+        institution_id=assessment.institution_id, attachment_id=form.cleaned_data["source"]
+    )
+    if source is None:
+        return json_error(
+            "invalid", _("No such file."), 400, fields={"source": [_("No such file.")]}
+        )
+    try:
+        evidence_reuse(actor=request.user, assessment=assessment, item_codes=[code], source=source)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return json_refusal(exc)
+    return _item_attachments(request, assessment, code)
+
+
+def _form_refusal(form: Any) -> JsonResponse:
+    fields = {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
+    first = next(iter(fields.values()))[0]
+    return json_error("invalid", first, 400, fields=fields)
+
+
+def _item_attachments(request: SignedInRequest, assessment: Assessment, code: str) -> JsonResponse:
+    infos = assessment_attachments(assessment=assessment, include_superseded=True).get(code, [])
+    current, history = split_history(infos)
+    html = render_to_string(
+        "web/institution/_attachments.html",
+        {
+            "assessment": assessment,
+            "attachments": current,
+            "history": history,
+            "editable": assessment.is_editable,
+        },
+        request=request,
+    )
     return JsonResponse(
-        {"item": code, "attachments": [_attachment_json(assessment, i) for i in infos]}
+        {
+            "item": code,
+            "attachments": [_attachment_json(assessment, i) for i in current],
+            "html": html,
+        }
     )
 
 
@@ -322,7 +434,7 @@ def evidence_detach_view(
         evidence_detach(actor=request.user, attachment=attachment)
     except (PermissionDenied, DomainError) as exc:
         return json_refusal(exc)
-    return _item_attachments(assessment, attachment.item_code)
+    return _item_attachments(request, assessment, attachment.item_code)
 
 
 @require_POST

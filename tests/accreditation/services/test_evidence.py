@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from accreditation.core.errors import EvidenceRejected, NotEditable
 from accreditation.models import Assessment, AuditEvent, Evidence, EvidenceAttachment
@@ -45,6 +46,8 @@ def test_upload_stores_the_file_by_hash_and_attaches_it_to_each_item(world, _med
         "sha256": evidence.sha256,
         "size": len(files.PDF),
         "type": "pdf",
+        "effective_on": timezone.localdate().isoformat(),
+        "expires_on": None,
     }
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from accreditation.core.errors import DomainError, IncompleteError, InvalidTransition, NotEditable
 from accreditation.models import Assessment, AssessmentSnapshot, AuditEvent, Cycle, ItemGrade
@@ -137,6 +138,9 @@ def test_submit_freezes_a_snapshot_and_marks_the_assessment_submitted(world):
             "name": "证明材料.pdf",
             "size": len(files.PDF) + len(str(assessment.pk)),
             "type": "pdf",
+            "effective_on": timezone.localdate().isoformat(),
+            "expires_on": None,
+            "revision": 1,
         }
     ]
     assert sorted(data["evidence"]) == ["1.1.1", "1.1.3", "2.1.1"]

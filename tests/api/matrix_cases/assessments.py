@@ -148,4 +148,32 @@ ASSESSMENTS = [
         READ_A,
         prepare=attach_evidence,
     ),
+    Case(
+        "evidence-revise",
+        "post",
+        attachment_url("revise/"),
+        created(EDIT_A),
+        prepare=attach_evidence,
+        multipart=True,
+        body=lambda w: {"file": upload(files.PNG, "新版.png"), "expires_on": "2030-12-31"},
+    ),
+    Case(
+        "evidence-dates",
+        "put",
+        attachment_url("dates/"),
+        EDIT_A,
+        prepare=attach_evidence,
+        body=lambda w: {"effective_on": "2026-01-01", "expires_on": "2030-12-31"},
+    ),
+    Case(
+        "evidence-reuse",
+        "post",
+        a_url("evidence/reuse/"),
+        created(EDIT_A),
+        prepare=attach_evidence,
+        body=lambda w: {
+            "source": EvidenceAttachment.objects.filter(assessment=w.assessment_a).first().pk,
+            "item_codes": ["2.1.1"],
+        },
+    ),
 ]

@@ -3,6 +3,8 @@ submission."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from accreditation.models import EvidenceAttachment, ItemGrade
@@ -11,7 +13,14 @@ from accreditation.services.assessments import (
     assessment_target_level_set,
     item_grade_save,
 )
-from accreditation.services.evidence import evidence_attach, evidence_detach, evidence_upload
+from accreditation.services.evidence import (
+    evidence_attach,
+    evidence_dates_set,
+    evidence_detach,
+    evidence_reuse,
+    evidence_revise,
+    evidence_upload,
+)
 from accreditation.services.institutions import institution_facts_record
 from accreditation.services.submission import assessment_submit
 from tests import files
@@ -104,6 +113,35 @@ def detach(world, experts) -> Step:
     )
 
 
+def revise(world, experts) -> Step:
+    attachment = _uploaded(world)
+    return lambda: evidence_revise(
+        actor=world.staff_a,
+        attachment=EvidenceAttachment.objects.get(pk=attachment.pk),
+        file=files.upload(files.PNG, "新版.png"),
+    )
+
+
+def dates_set(world, experts) -> Step:
+    attachment = _uploaded(world)
+    return lambda: evidence_dates_set(
+        actor=world.staff_a,
+        attachment=EvidenceAttachment.objects.get(pk=attachment.pk),
+        effective_on=timezone.localdate(),
+        expires_on=timezone.localdate() + dt.timedelta(days=365),
+    )
+
+
+def reuse(world, experts) -> Step:
+    attachment = _uploaded(world)
+    return lambda: evidence_reuse(
+        actor=world.staff_a,
+        assessment=reread(world.assessment_a),
+        item_codes=["1.1.3", "2.1.1"],
+        source=EvidenceAttachment.objects.get(pk=attachment.pk),
+    )
+
+
 def submit(world, experts) -> Step:
     a = world.assessment_a
     complete(a, world.staff_a, grade="A")
@@ -118,5 +156,8 @@ SELF_ASSESSMENT: tuple[Scenario, ...] = (
     Scenario("evidence_upload", upload),
     Scenario("evidence_attach", attach),
     Scenario("evidence_detach", detach),
+    Scenario("evidence_revise", revise),
+    Scenario("evidence_dates_set", dates_set),
+    Scenario("evidence_reuse", reuse),
     Scenario("assessment_submit", submit),
 )
