@@ -186,6 +186,34 @@ def test_findings_to_verified_and_the_next_cycle_pre_filled(world, experts):
     assert "carried_unconfirmed" not in {p["code"] for p in problems}
     assert ("ungraded", "2.1.1") in {(p["code"], p["item"]) for p in problems}
 
+    # --- the carried evidence is the same file; once out of date it blocks submission
+    links = ok(staff.get(new_base + "evidence/"))["results"]
+    assert {a["name"] for a in links} == {"制度汇编.pdf"}
+    manual = next(a for a in links if a["item_code"] == "1.1.1")
+    ok(
+        staff.put(
+            new_base + f"evidence/{manual['id']}/dates/",
+            {"effective_on": "2025-01-01", "expires_on": "2026-06-30"},
+            format="json",
+        )
+    )
+    carried = {r["item"]["code"]: r for r in all_pages(staff, new_base + "items/")}
+    assert [a["expired"] for a in carried["1.1.1"]["attachments"]] == [True]
+    problems = ok(staff.post(new_base + "submit/"), 422)["error"]["details"]["problems"]
+    expired = [p for p in problems if p["code"] == "evidence_expired"]
+    assert [p["item"] for p in expired] == ["1.1.1"]
+    assert "2026-06-30" in expired[0]["message"] and "制度汇编.pdf" in expired[0]["message"]
+    ok(
+        staff.post(
+            new_base + f"evidence/{manual['id']}/revise/",
+            {"file": upload(files.PNG, "制度汇编2027.png")},
+            format="multipart",
+        ),
+        201,
+    )
+    problems = ok(staff.post(new_base + "submit/"), 422)["error"]["details"]["problems"]
+    assert "evidence_expired" not in {p["code"] for p in problems}
+
 
 def test_a_carry_over_across_incompatible_editions_opens_nothing(world, experts):
     from tests.workflows.helpers import at_decision
