@@ -117,10 +117,11 @@ def region_dashboard(
         .annotate(**{name: Count("pk", filter=q) for name, q in counts.items()})
         .order_by()
     )
-    for row in finding_rows:
-        target = figures.get(row["bucket"], direct)
+    for finding_row in finding_rows:
+        row_counts: dict[str, Any] = dict(finding_row)
+        target = figures.get(row_counts["bucket"], direct)
         for name in counts:
-            target.findings[name] += row[name]
+            target.findings[name] += row_counts[name]
     for row in institutions:
         figures.get(row["bucket"], direct).institutions += row["n"]
     for row in assessment_rows:

@@ -128,7 +128,8 @@ class FindingDetailSerializer(FindingSerializer):
 
 class FindingInputSerializer(serializers.Serializer):
     assessment = serializers.IntegerField(min_value=1)
-    source = serializers.ChoiceField(choices=FindingSource.choices)
+    # Taken out of the class by DRF's metaclass; the stubs see it shadow Field.source.
+    source = serializers.ChoiceField(choices=FindingSource.choices)  # type: ignore[assignment]
     description = serializers.CharField(max_length=4000)
     item_code = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     required_grade = serializers.ChoiceField(
@@ -192,7 +193,7 @@ class CandidateListSerializer(serializers.Serializer):
 
 
 class CarryResultSerializer(serializers.Serializer):
-    source = serializers.IntegerField(source="source.pk")
+    source = serializers.IntegerField(source="source.pk")  # type: ignore[assignment]
     proposed = serializers.ListField(child=serializers.CharField())
     changed = serializers.ListField(child=serializers.CharField())
     new = serializers.ListField(child=serializers.CharField())

@@ -79,6 +79,7 @@ def plan_submit(
         _check_plan_date(locked, due, errors)
         if errors:
             raise ValidationError(errors)
+        assert due is not None  # a missing date is an error above
         refuse_when_resolved(locked)
         finding_status_set(locked, Status.PLAN_SUBMITTED)
         plan = RectificationPlan.objects.create(
