@@ -140,8 +140,14 @@ class ItemGrade(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # A database default too: bulk loaders (the synthetic nation) insert rows by SQL.
     carry = models.CharField(
-        _("carried forward"), max_length=10, choices=Carry.choices, blank=True, default=""
+        _("carried forward"),
+        max_length=10,
+        choices=Carry.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

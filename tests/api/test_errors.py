@@ -50,6 +50,7 @@ def test_stale_item_save_answers_409_with_the_stored_values(world, as_user):
                     "na_reason": "",
                     "metric_value": "12.0000",
                     "note": "",
+                    "carry": "",
                     "version": 2,
                 }
             },

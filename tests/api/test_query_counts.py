@@ -267,7 +267,7 @@ LISTS = [
         "officer_city",
         lambda w: f"/api/v1/regions/{w.city.code}/dashboard/",
         grow_dashboard,
-        4,
+        5,
         paginated=False,
     ),
 ]

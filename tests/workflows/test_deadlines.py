@@ -95,7 +95,12 @@ def test_the_command_runs_the_reminders(emails):
     CycleDeadline.objects.create(cycle=emails.cycle, stage="self_assessment", due_on=DUE)
     out = StringIO()
     call_command("send_deadline_reminders", "--date", "2026-07-01", stdout=out)
-    assert out.getvalue().strip() == "0 reminders and 3 overdue notices sent."
+    assert out.getvalue().strip().splitlines() == [
+        "0 reminders and 3 overdue notices sent.",
+        "Rectification: 0 reminders and 0 overdue notices sent.",
+        "Fact challenges: 0 notices sent.",
+        "Look-backs concluded: 0 rectified, 0 revoked.",
+    ]
 
 
 def test_officers_see_overdue_assessments_in_their_scope(world):

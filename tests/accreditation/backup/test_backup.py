@@ -348,6 +348,7 @@ def test_every_model_of_the_domain_is_archived_or_deliberately_not():
         "accreditation.FactImport",
         "accreditation.InstitutionFact",
         "accreditation.FactChallenge",
+        "accreditation.FactChallengeNotice",
         "accreditation.MetricSource",
         # Crosswalks are catalogue files, imported like editions, not a cycle's data.
         "standards.Crosswalk",

@@ -163,6 +163,7 @@ def test_stale_save_is_refused_with_the_current_values(world):
         "na_reason": "",
         "metric_value": None,
         "note": "first",
+        "carry": "",
         "version": 2,
     }
     row = grade_row(world.assessment_a)
@@ -255,6 +256,7 @@ def test_item_save_writes_an_audit_row_with_before_and_after(world):
         "na_reason": "",
         "metric_value": None,
         "note": "",
+        "carry": "",
     }
     assert event.after == {
         "item": "1.1.1",
@@ -262,6 +264,7 @@ def test_item_save_writes_an_audit_row_with_before_and_after(world):
         "na_reason": "",
         "metric_value": None,
         "note": "ok",
+        "carry": "",
     }
 
 
