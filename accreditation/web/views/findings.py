@@ -176,8 +176,6 @@ def _finding_page(
             "base": _base(request.user),
             "finding": finding,
             "row": _row(finding, today),
-            "plans": list(finding.plans.all()),
-            "submissions": list(finding.evidence.all()),
             "forms": _forms(request.user, finding),
             "step": step,
             "typed": typed or {},
