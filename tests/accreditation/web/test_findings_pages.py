@@ -392,7 +392,9 @@ def test_the_action_plans_download_as_excel_within_the_officers_region(client, w
 
 
 def test_a_lookback_requiring_rectification_raises_findings_and_concludes(
-    client, world, experts  # noqa: F811
+    client,
+    world,
+    experts,  # noqa: F811
 ):
     recognition = recognised(world, experts)
     client.force_login(world.officer_province)
@@ -429,7 +431,9 @@ def test_a_lookback_requiring_rectification_raises_findings_and_concludes(
 
 
 def test_a_rectify_lookback_without_deadline_or_shortcomings_writes_nothing(
-    client, world, experts  # noqa: F811
+    client,
+    world,
+    experts,  # noqa: F811
 ):
     recognition = recognised(world, experts)
     client.force_login(world.officer_province)
