@@ -149,7 +149,7 @@ PAGES = [
         _seed,
         lambda w, s: reverse("web:findings"),
         grow_list,
-        7,
+        3,
     ),
     Page("list-reviewer", "reviewer_a", _seed, lambda w, s: reverse("web:findings"), grow_list, 3),
     Page(
