@@ -100,6 +100,7 @@ def _row(finding: Finding, today: Any) -> dict[str, Any]:
         "overdue": overdue,
         "days_overdue": days,
         "owes": finding.status in INSTITUTION_OWES,
+        "resolved": finding.status in (Status.CLOSED, Status.WITHDRAWN),
     }
 
 
