@@ -11,12 +11,14 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from accreditation.conf import setting
 from accreditation.models import (
     Assessment,
     AssessmentResult,
     Cycle,
+    Finding,
     Institution,
     Recognition,
     Region,
@@ -24,6 +26,7 @@ from accreditation.models import (
 )
 from accreditation.permissions import Action, require
 from accreditation.scope import user_scope
+from accreditation.selectors.findings import finding_counts_q
 from accreditation.selectors.visibility import assessments_visible_to
 from workflows.selectors import InboxRow, task_inbox
 from workflows.steps import Step
@@ -62,6 +65,9 @@ class RegionProgress:
     by_status: Counter = field(default_factory=Counter)
     by_target_level: Counter = field(default_factory=Counter)
     recognised: Counter = field(default_factory=Counter)
+    #: Rectification findings of every cycle: ``open`` (unresolved), ``overdue``,
+    #: ``closed``.
+    findings: Counter = field(default_factory=Counter)
 
     def add(self, other: RegionProgress) -> None:
         self.institutions += other.institutions
@@ -69,6 +75,7 @@ class RegionProgress:
         self.by_status.update(other.by_status)
         self.by_target_level.update(other.by_target_level)
         self.recognised.update(other.recognised)
+        self.findings.update(other.findings)
 
     @property
     def at_standard(self) -> int:
@@ -123,8 +130,9 @@ def officer_dashboard(
     """Progress in ``region`` (None: the whole country, for national officers) per
     child region: institutions, assessments of the cycles of ``year`` (default: the
     latest year with a cycle in scope) by status and target level, and active
-    recognitions by level, whence the shares at a standard and at 推荐标准. Five
-    queries, whatever the numbers of institutions and regions.
+    recognitions by level, whence the shares at a standard and at 推荐标准, and the
+    rectification findings of every cycle open, overdue and closed. Six queries,
+    whatever the numbers of institutions, regions and findings.
 
     Each row carries its zone (a province's, from its code), whence its targets.
 
@@ -156,10 +164,12 @@ def officer_dashboard(
     if year is not None:
         assessments = Assessment.objects.filter(cycle__year=year)
     recognitions = Recognition.objects.filter(status=Recognition.Status.ACTIVE)
+    findings = Finding.objects.all()
     if prefix:
         institutions = institutions.filter(region__path__startswith=prefix)
         assessments = assessments.filter(institution__region__path__startswith=prefix)
         recognitions = recognitions.filter(institution__region__path__startswith=prefix)
+        findings = findings.filter(assessment__institution__region__path__startswith=prefix)
     for row in _bucket_rows(institutions, "region__path", width):
         rows.get(row["bucket"], direct).institutions += row["n"]
     for row in _bucket_rows(
@@ -171,6 +181,17 @@ def officer_dashboard(
         target.by_target_level[row["target_level"]] += row["n"]
     for row in _bucket_rows(recognitions, "institution__region__path", width, "level"):
         rows.get(row["bucket"], direct).recognised[row["level"]] += row["n"]
+    counts = finding_counts_q(timezone.localdate())
+    finding_rows = (
+        findings.annotate(bucket=Substr("assessment__institution__region__path", 1, width))
+        .values("bucket")
+        .annotate(**{name: Count("pk", filter=q) for name, q in counts.items()})
+        .order_by()
+    )
+    for row in finding_rows:
+        target = rows.get(row["bucket"], direct)
+        for name in counts:
+            target.findings[name] += row[name]
     totals = RegionProgress(region.pk if region else None, code, name, level, zone)
     for part in [*rows.values(), direct]:
         totals.add(part)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from accreditation.models import CertificateRecord, LookBack, Recognition, Region
+from accreditation.models import CertificateRecord, Finding, LookBack, Recognition, Region
 from accreditation.selectors.visibility import lookbacks_visible_to, recognitions_visible_to
 from standards.models import Level
 
@@ -64,11 +64,15 @@ def recognition_certificate_get(
 
 
 def recognition_lookbacks(*, user: Any, recognition: Recognition) -> list[LookBack]:
-    """The recognition's look-backs (回头看) ``user`` may see, with who recorded them,
-    latest first."""
+    """The recognition's look-backs (回头看) ``user`` may see, with who recorded them
+    and the findings a rectification look-back raised (``rectification_findings``),
+    latest first. Two queries."""
     return list(
         lookbacks_visible_to(user)
         .filter(recognition=recognition)
         .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch("rectification_findings", queryset=Finding.objects.order_by("id"))
+        )
         .order_by("-id")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accreditation.models import RecognitionAction
+from accreditation.models import LookBackOutcome
 from standards.models import Level
 
 
@@ -37,13 +37,27 @@ class ObjectionResolveForm(forms.Form):
 
 
 class LookBackForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=RecognitionAction.choices)
+    """A look-back's outcome; with "rectify", the deadline and the shortcomings, one per
+    line ("item code: what was found", or just what was found)."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=LookBackOutcome.choices)
     to_level = forms.ChoiceField(
         label=_("New level (downgrade)"), choices=[("", "–"), *Level.choices], required=False
     )
     reason = forms.CharField(label=_("Reason"), max_length=4000)
     findings = forms.CharField(
         label=_("Findings"), max_length=4000, required=False, widget=forms.Textarea
+    )
+    rectify_by = forms.DateField(
+        label=_("Rectify by (rectification)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    shortcomings = forms.CharField(
+        label=_("Shortcomings to rectify, one per line (“item code: what was found”)"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 

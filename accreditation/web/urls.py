@@ -6,6 +6,7 @@ from accreditation.web.views import (
     common,
     expert,
     facts,
+    findings,
     institution,
     offline,
     public,
@@ -101,6 +102,19 @@ urlpatterns = [
         "review/fact-challenges/<int:challenge_id>/decide/",
         facts.challenge_decide,
         name="fact_challenge_decide",
+    ),
+    # Rectification (整改): findings, plans, evidence of effect
+    path("findings/", findings.findings, name="findings"),
+    path("findings/<int:finding_id>/", findings.finding, name="finding"),
+    path(
+        "findings/files/<int:file_id>/",
+        findings.rectification_file,
+        name="rectification_file",
+    ),
+    path(
+        "assessments/<int:assessment_id>/findings/",
+        findings.assessment_findings_view,
+        name="assessment_findings",
     ),
     # County reviewers
     path("review/", review.queue, name="review_queue"),

@@ -8,6 +8,11 @@ from accreditation.web.views.officer import checks, dashboard, notices, recognit
 urlpatterns = [
     path("", dashboard.dashboard, name="officer_dashboard"),
     path("regions/<int:region_id>/", dashboard.dashboard, name="officer_region"),
+    path(
+        "regions/<int:region_id>/action-plans/",
+        dashboard.action_plans_download,
+        name="officer_action_plans",
+    ),
     # Panels and decisions
     path("panels/", review.panels, name="officer_panels"),
     path(
@@ -53,6 +58,11 @@ urlpatterns = [
         "recognitions/<int:recognition_id>/certificates/<int:certificate_id>/reissue/",
         recognitions.certificate_reissue_view,
         name="officer_certificate_reissue",
+    ),
+    path(
+        "recognitions/<int:recognition_id>/lookbacks/<int:lookback_id>/conclude/",
+        recognitions.lookback_conclude_view,
+        name="officer_lookback_conclude",
     ),
     # Consistency checks and reductions
     path("checks/", checks.checks, name="officer_checks"),

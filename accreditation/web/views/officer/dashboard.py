@@ -1,6 +1,6 @@
 """The region dashboard: assessments by status and level per child region, progress
-against the policy targets as server-drawn charts, the work waiting and the overdue
-list."""
+against the policy targets as server-drawn charts, rectification findings per region
+with the action plans (整改台账) to download, the work waiting and the overdue lists."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accreditation.excel import action_plans
 from accreditation.models import Assessment, Region, Stage
 from accreditation.selectors.deadlines import overdue_assessments
+from accreditation.selectors.findings import action_plans_for, overdue_findings
 from accreditation.selectors.officer import (
     OfficerDashboard,
     RegionProgress,
@@ -24,6 +26,7 @@ from accreditation.selectors.officer import (
     officer_region_or_none,
     targets,
 )
+from accreditation.selectors.regions import region_get_for_user
 from accreditation.web.access import SignedInRequest
 from accreditation.web.charts import Bar, TargetLine, bar_chart, count_text, percent_text
 from accreditation.web.views.officer.common import officer_required
@@ -38,6 +41,7 @@ ZONE_LABELS = {
     "west": gettext_lazy("Western provinces' target"),
 }
 ZONES = ("east", "central", "west")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request: SignedInRequest) -> int | None:
@@ -127,6 +131,7 @@ def _table_row(
         "link": link,
         "direct": direct,
         "statuses": [row.by_status[s.value] for s in statuses],
+        "findings": [row.findings[k] for k in ("open", "overdue", "closed")],
         "levels": [row.recognised[lv.value] for lv in levels],
         "standard": _ratio(row.standard_ratio),
         "recommended": _ratio(row.recommended_ratio),
@@ -186,4 +191,19 @@ def dashboard(request: SignedInRequest, region_id: int | None = None) -> HttpRes
         context["overdue"] = [
             (row, Stage(row.stage).label) for row in overdue_assessments(viewer=request.user)
         ]
+        context["overdue_findings"] = overdue_findings(viewer=request.user)
     return render(request, "web/officer/dashboard.html", context)
+
+
+@require_GET
+@officer_required
+def action_plans_download(request: SignedInRequest, region_id: int) -> HttpResponse:
+    """The region's action plans (整改台账) as Excel: every finding of the region and
+    below with its latest plan. 404 outside the officer's region."""
+    region = region_get_for_user(user=request.user, region_id=region_id)
+    if region is None:
+        raise Http404(_("No such region."))
+    data = action_plans_for(viewer=request.user, region=region)
+    response = HttpResponse(action_plans.write(data), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="action-plans-{region.code}.xlsx"'
+    return response
