@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
@@ -189,9 +189,10 @@ def officer_dashboard(
         .order_by()
     )
     for row in finding_rows:
-        target = rows.get(row["bucket"], direct)
+        figures = cast(dict[str, Any], row)  # the annotated counts are not in the stubs
+        target = rows.get(figures["bucket"], direct)
         for name in counts:
-            target.findings[name] += row[name]
+            target.findings[name] += figures[name]
     totals = RegionProgress(region.pk if region else None, code, name, level, zone)
     for part in [*rows.values(), direct]:
         totals.add(part)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -249,9 +250,10 @@ def finding(request: SignedInRequest, finding_id: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*VIEWERS)
+@login_required
 def rectification_file(request: SignedInRequest, file_id: int) -> FileResponse:
-    """A file of evidence of effect, as a download, to anyone who sees the finding."""
+    """A file of evidence of effect, as a download (never inline), to anyone who sees
+    the finding; the selector answers the scope, so 404 for everyone else."""
     try:
         file = rectification_file_for(viewer=request.user, pk=file_id)
     except RectificationFile.DoesNotExist:
@@ -287,7 +289,7 @@ def _assessment_page(
             "grades": REQUIRED_GRADES,
             "typed": typed or {"source": default_source},
             "errors": errors or {},
-            "chosen_codes": (typed.getlist("item_codes") if hasattr(typed, "getlist") else []),
+            "chosen_codes": getattr(typed, "getlist", lambda _key: [])("item_codes"),
             "today": today.isoformat(),
         },
         status=status,
