@@ -42,6 +42,7 @@ from accreditation.services.findings.common import (
     lock_finding,
     text_problems,
 )
+from standards.models import Level
 
 
 def _check_link(
@@ -291,7 +292,7 @@ def findings_from_gap_plan(
                     % {
                         "found": upgrade["from"] or _("not met"),
                         "required": upgrade["to"],
-                        "level": level,
+                        "level": Level(level).label if level in Level.values else level,
                     },
                     current_grade=upgrade["from"],
                     required_grade=upgrade["to"] if upgrade["to"] in REQUIRED_GRADES else "",
