@@ -219,11 +219,17 @@ def finding_counts_q(on: dt.date) -> dict[str, Q]:
 
 
 def action_plans_for(
-    *, viewer: Any, region: Region, cycle: Cycle | None = None, on: dt.date | None = None
+    *,
+    viewer: Any,
+    region: Region,
+    cycle: Cycle | None = None,
+    year: int | None = None,
+    on: dt.date | None = None,
 ) -> ActionPlans:
     """The action plans (整改台账) of ``region`` and below: every finding with its latest
-    plan, by institution then item. Two queries. ``PermissionDenied`` unless ``viewer``
-    may export the region's figures."""
+    plan, by institution then item; only those of ``cycle``'s or of ``year``'s
+    assessments when given. Two queries. ``PermissionDenied`` unless ``viewer`` may
+    export the region's figures."""
     require(viewer, Action.REGION_REPORT, region)
     on = on or timezone.localdate()
     rows = Finding.objects.filter(
@@ -231,6 +237,8 @@ def action_plans_for(
     ).select_related("assessment__institution__region", "assessment__cycle")
     if cycle is not None:
         rows = rows.filter(assessment__cycle=cycle)
+    if year is not None:
+        rows = rows.filter(assessment__cycle__year=year)
     rows = rows.prefetch_related(
         Prefetch("plans", queryset=RectificationPlan.objects.order_by("id"))
     ).order_by("assessment__institution__region__path", "assessment__institution__name", "id")

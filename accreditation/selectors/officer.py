@@ -131,8 +131,8 @@ def officer_dashboard(
     child region: institutions, assessments of the cycles of ``year`` (default: the
     latest year with a cycle in scope) by status and target level, and active
     recognitions by level, whence the shares at a standard and at 推荐标准, and the
-    rectification findings of every cycle open, overdue and closed. Six queries,
-    whatever the numbers of institutions, regions and findings.
+    rectification findings of that year's assessments open, overdue and closed. Six
+    queries, whatever the numbers of institutions, regions and findings.
 
     Each row carries its zone (a province's, from its code), whence its targets.
 
@@ -161,10 +161,13 @@ def officer_dashboard(
     institutions = Institution.objects.all()
     # No cycle yet: nothing to count (a year of None would match no row either).
     assessments = Assessment.objects.none()
+    findings = Finding.objects.none()
     if year is not None:
         assessments = Assessment.objects.filter(cycle__year=year)
+        # The findings counted are those of the year's assessments, like the assessments
+        # columns and the action plans the row links to.
+        findings = Finding.objects.filter(assessment__cycle__year=year)
     recognitions = Recognition.objects.filter(status=Recognition.Status.ACTIVE)
-    findings = Finding.objects.all()
     if prefix:
         institutions = institutions.filter(region__path__startswith=prefix)
         assessments = assessments.filter(institution__region__path__startswith=prefix)

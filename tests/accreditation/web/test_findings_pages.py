@@ -6,11 +6,13 @@ the dashboard's figures and action plans, and look-backs requiring rectification
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from accreditation.models import (
     AuditEvent,
@@ -28,6 +30,7 @@ from accreditation.services.findings import (
 )
 from tests.accreditation.web.officer_pages.helpers import messages
 from tests.accreditation.web.officer_setup import recognised
+from tests.factories import make_cycle
 from tests.files import PDF
 from tests.workflows.conftest import experts  # noqa: F401 - shared fixture
 from tests.workflows.helpers import at_decision
@@ -386,6 +389,31 @@ def test_the_action_plans_download_as_excel_within_the_officers_region(client, w
     assert other.status_code == 404
     client.force_login(world.staff_a)
     assert client.get(reverse("web:officer_action_plans", args=[world.city.pk])).status_code == 403
+
+
+def test_the_dashboard_and_its_action_plans_cover_the_chosen_year(client, world, finding):
+    """Findings count under their assessment's cycle year, like the assessments columns;
+    the Excel link of a row carries the year, so the download matches the row."""
+    raised = Finding.objects.count()
+    make_cycle(province=world.province, year=world.cycle.year + 1)  # the newest, no findings
+    client.force_login(world.officer_province)
+    newest = client.get(reverse("web:officer_dashboard"))
+    assert newest.context["data"].year == world.cycle.year + 1
+    assert newest.context["totals"]["findings"] == [0, 0, 0]
+    chosen = client.get(reverse("web:officer_dashboard"), {"year": world.cycle.year})
+    assert chosen.context["totals"]["findings"] == [raised, 0, 0]
+    link = reverse("web:officer_action_plans", args=[world.city.pk])
+    assert f"{link}?year={world.cycle.year}" in chosen.content.decode()
+
+    def rows(year):
+        response = client.get(link, {"year": year})
+        assert response.status_code == 200
+        assert f"-{year}.xlsx" in response["Content-Disposition"]
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [r for r in sheet.iter_rows(values_only=True) if isinstance(r[0], int)]
+
+    assert len(rows(world.cycle.year)) == raised
+    assert rows(world.cycle.year + 1) == []
 
 
 # --- Look-backs requiring rectification ----------------------------------------------

@@ -199,11 +199,14 @@ def dashboard(request: SignedInRequest, region_id: int | None = None) -> HttpRes
 @officer_required
 def action_plans_download(request: SignedInRequest, region_id: int) -> HttpResponse:
     """The region's action plans (整改台账) as Excel: every finding of the region and
-    below with its latest plan. 404 outside the officer's region."""
+    below with its latest plan; with ``?year=``, those of that year's assessments, as
+    the dashboard row that links here counts them. 404 outside the officer's region."""
     region = region_get_for_user(user=request.user, region_id=region_id)
     if region is None:
         raise Http404(_("No such region."))
-    data = action_plans_for(viewer=request.user, region=region)
+    year = _year(request)
+    data = action_plans_for(viewer=request.user, region=region, year=year)
     response = HttpResponse(action_plans.write(data), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="action-plans-{region.code}.xlsx"'
+    name = f"action-plans-{region.code}" + (f"-{year}" if year else "")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
