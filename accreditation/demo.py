@@ -2,12 +2,14 @@
 
 Idempotent by natural keys: regions by division code, institutions by licence number,
 users by username, the cycle by province and year, assessments by cycle and
-institution. Existing objects are left as they are; only missing ones are created, and
-only newly created users get a (generated) password, reported once.
+institution (with their findings). Existing objects are left as they are; only missing
+ones are created, and only newly created users get a (generated) password, reported
+once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass, field
@@ -18,12 +20,15 @@ import yaml
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from accreditation.models import (
     Assessment,
+    AssessmentReturn,
     Cycle,
     CycleDeadline,
     CycleStandard,
+    Finding,
     Institution,
     InstitutionFacts,
     ItemGrade,
@@ -34,6 +39,7 @@ from accreditation.selectors.scoring import assessment_scoring_inputs
 from accreditation.services.assessments import assessment_open, assessment_return, item_grade_save
 from accreditation.services.cycles import cycle_create, cycle_deadline_set, cycle_standard_set
 from accreditation.services.evidence import evidence_upload
+from accreditation.services.findings import finding_raise, plan_accept, plan_submit
 from accreditation.services.institutions import institution_create, institution_facts_record
 from accreditation.services.people import expert_profile_set, user_create
 from accreditation.services.regions import region_create
@@ -246,7 +252,51 @@ def _grade(assessment: Assessment, staff: User, licence: str, profile: str, shar
         )
 
 
-def _seed_assessment(spec, cycle, institution, staff, reviewer) -> Assessment:
+#: The demo's findings go as far as the state named in the demo file.
+FINDING_STATES = ("open", "plan_submitted", "plan_accepted")
+
+
+def _seed_findings(
+    assessment: Assessment, states: list[str], staff: User, reviewer: User, report: SeedReport
+) -> None:
+    """The county reviewer turns the comments of the return into findings, one per
+    commented item in order, and each is taken to its state in ``states``: ``open``
+    (the institution owes a plan), ``plan_submitted`` (the reviewer owes a decision)
+    or ``plan_accepted`` (the institution owes evidence of effect)."""
+    back = AssessmentReturn.objects.filter(assessment=assessment).order_by("pk").first()
+    if back is None:
+        raise ValueError(f"{assessment}: findings in the demo file need a returned assessment")
+    today = timezone.localdate()
+    for (code, comment), state in zip(back.item_comments.items(), states, strict=False):
+        if state not in FINDING_STATES:
+            raise ValueError(f"finding state {state!r}: expected one of {FINDING_STATES}")
+        finding = finding_raise(
+            actor=reviewer,
+            assessment=assessment,
+            source=Finding.Source.COUNTY,
+            item_code=code,
+            description=f"县级审核退回意见：{comment}",
+            required_grade="C",
+            assessment_return=back,
+        )
+        report.count("findings")
+        if state == "open":
+            continue
+        plan_submit(
+            actor=staff,
+            finding=finding,
+            root_cause="制度文件未及时归档，工作记录由各科室分散保存。",
+            actions="由院办牵头整理制度文件，建立按月归档的工作记录台账，并组织一次自查。",
+            owner="院办主任（演示）",
+            due_on=today + dt.timedelta(days=45),
+        )
+        if state == "plan_accepted":
+            plan_accept(
+                actor=reviewer, finding=finding, comment="计划可行，请按期提交整改成效材料。"
+            )
+
+
+def _seed_assessment(spec, cycle, institution, staff, reviewer, report) -> Assessment:
     state, profile = spec["state"], spec["profile"]
     assessment = assessment_open(
         actor=staff, cycle=cycle, institution=institution, target_level=spec["target"]
@@ -287,6 +337,8 @@ def _seed_assessment(spec, cycle, institution, staff, reviewer) -> Assessment:
             note="已补充材料",
         )
         assessment_submit(actor=staff, assessment=assessment)
+    if spec.get("findings"):
+        _seed_findings(assessment, spec["findings"], staff, reviewer, report)
     return assessment
 
 
@@ -312,6 +364,7 @@ def seed_demo(data: dict[str, Any]) -> SeedReport:
                 institution,
                 staff_of[spec["licence"]],
                 reviewer_of[institution.region_id],
+                report,
             )
             report.count("assessments")
     return report

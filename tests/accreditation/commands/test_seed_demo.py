@@ -11,6 +11,7 @@ from accreditation.models import (
     Cycle,
     Evidence,
     ExpertProfile,
+    Finding,
     Institution,
     InstitutionFacts,
     ItemGrade,
@@ -44,6 +45,7 @@ def counts() -> dict[str, int]:
         ItemGrade,
         AssessmentSnapshot,
         Evidence,
+        Finding,
         AuditEvent,
     )
     return {model.__name__: model.objects.count() for model in models}
@@ -75,6 +77,14 @@ def test_seed_demo_builds_the_demo_world(catalogue):
     assert states == ["draft"] * 4 + ["returned"] + ["submitted"] * 6
     resubmitted = Assessment.objects.get(institution__licence_number="PDY99012101")
     assert resubmitted.snapshots.count() == 2
+    findings = Finding.objects.order_by("assessment__institution__licence_number", "pk")
+    assert [(f.assessment.institution.licence_number, f.source, f.status) for f in findings] == [
+        ("PDY99010203", "county", "plan_submitted"),
+        ("PDY99010203", "county", "open"),
+        ("PDY99012101", "county", "open"),
+        ("PDY99012101", "county", "plan_accepted"),
+    ]
+    assert all(f.assessment_return_id and f.item_code for f in findings)
     passwords = re.findall(r"^  (\S+)\s+(\S+)\s+\w+", output, flags=re.M)
     assert len(passwords) == User.objects.count() == 32
     user, password = passwords[0]
