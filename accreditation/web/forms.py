@@ -39,6 +39,13 @@ class EvidenceReviseForm(forms.Form):
     expires_on = forms.DateField(label=_("Expires on"), required=False)
 
 
+class EvidenceDatesForm(forms.Form):
+    """Corrected dates of an attachment; a blank expiry means none."""
+
+    effective_on = forms.DateField(label=_("Effective on"))
+    expires_on = forms.DateField(label=_("Expires on"), required=False)
+
+
 class EvidenceReuseForm(forms.Form):
     item = forms.CharField(max_length=20)
     source = forms.IntegerField(label=_("File"), min_value=1)

@@ -74,6 +74,11 @@ urlpatterns = [
         name="evidence_revise",
     ),
     path(
+        "institution/assessments/<int:assessment_id>/evidence/<int:attachment_id>/dates/",
+        institution.evidence_dates_view,
+        name="evidence_dates",
+    ),
+    path(
         "institution/assessments/<int:assessment_id>/evidence/reuse/",
         institution.evidence_reuse_view,
         name="evidence_reuse",

@@ -217,6 +217,7 @@
     this.inFlight = false;
     this.again = false;
     this.timer = null;
+    this.confirming = false;
     this.retryDelay = 0;
     this.conflict = null;
     this.failed = false;
@@ -351,6 +352,12 @@
     this.el.addEventListener("click", function (event) {
       var button = event.target.closest("[data-detach-url]");
       if (button) self.detach(button);
+      var dates = event.target.closest("[data-dates-url]");
+      if (dates) self.setDates(dates);
+      if (event.target.closest('[data-role="confirm-carry"]')) {
+        self.confirming = true;
+        self.saveSoon(0);
+      }
       if (event.target.closest('[data-role="reuse"]') && source && source.value)
         self.reuse(source);
     });
@@ -381,7 +388,10 @@
       return;
     }
     var sent = this.values();
-    if (same(sent, this.saved)) {
+    // Confirming a carried-over proposal sends the values as they stand.
+    var confirming = this.confirming;
+    this.confirming = false;
+    if (same(sent, this.saved) && !confirming) {
       this.forget();
       if (this.el.dataset.state && this.el.dataset.state !== "saved") this.setState("saved", T.saved);
       return;
@@ -451,6 +461,11 @@
     this.el.dataset.version = String(item.version);
     this.saved = pick(item);
     this.el.dataset.grade = item.grade;
+    // A saved proposal is the staff's own grade now (confirmed or changed).
+    if (item.carry !== undefined && item.carry !== "proposed") {
+      var badge = this.el.querySelector('[data-carry="proposed"]');
+      if (badge) badge.remove();
+    }
   };
 
   // A stale save's conflict panel, with who saved the stored values and when if the
@@ -662,6 +677,28 @@
         self.setState("error", errorText(result.error));
       }
     });
+  };
+
+  // Correct an attachment's effective date and expiry, without a new upload.
+  Item.prototype.setDates = function (button) {
+    var self = this;
+    var data = new FormData();
+    button.parentNode.querySelectorAll("[data-dates-field]").forEach(function (field) {
+      data.append(field.dataset.datesField, field.value);
+    });
+    this.setState("saving", T.saving);
+    post(button.dataset.datesUrl, data, false)
+      .then(function (result) {
+        if (result.ok) {
+          self.renderAttachments(result.data.attachments, result.data.html);
+          self.setState("saved", T.saved);
+        } else {
+          self.setState("error", result.status === 401 ? T.session : errorText(result.error));
+        }
+      })
+      .catch(function () {
+        self.setState("error", T.offline);
+      });
   };
 
   Item.prototype.reuse = function (select) {

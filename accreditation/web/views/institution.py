@@ -59,6 +59,7 @@ from accreditation.services.assessments import (
 )
 from accreditation.services.carry import carried_confirm
 from accreditation.services.evidence import (
+    evidence_dates_set,
     evidence_detach,
     evidence_reuse,
     evidence_revise,
@@ -72,6 +73,7 @@ from accreditation.web.access import (
     role_required,
 )
 from accreditation.web.forms import (
+    EvidenceDatesForm,
     EvidenceReuseForm,
     EvidenceReviseForm,
     EvidenceUploadForm,
@@ -361,6 +363,32 @@ def evidence_revise_view(
             attachment=attachment,
             file=upload,
             filename=upload.name,
+            effective_on=form.cleaned_data["effective_on"],
+            expires_on=form.cleaned_data["expires_on"],
+        )
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return json_refusal(exc)
+    return _item_attachments(request, assessment, attachment.item_code)
+
+
+@require_POST
+@json_role_required(STAFF)
+def evidence_dates_view(
+    request: SignedInRequest, assessment_id: int, attachment_id: int
+) -> JsonResponse:
+    """Correct an attachment's effective date and expiry (a blank expiry: none), with
+    no new upload; answers with the item's attachments."""
+    assessment = assessment_or_404(request, assessment_id)
+    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
+    if attachment is None:
+        return json_error("not_found", _("No such file."), 404)
+    form = EvidenceDatesForm(request.POST)
+    if not form.is_valid():
+        return _form_refusal(form)
+    try:
+        evidence_dates_set(
+            actor=request.user,
+            attachment=attachment,
             effective_on=form.cleaned_data["effective_on"],
             expires_on=form.cleaned_data["expires_on"],
         )

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.models import EvidenceAttachment
+from accreditation.core.audit import AuditAction
+from accreditation.models import Assessment, AuditEvent, EvidenceAttachment
 from accreditation.services.evidence import evidence_upload
 from tests import files
 from tests.accreditation.conftest import World
@@ -196,3 +197,87 @@ def test_reuse_of_another_institutions_file_answers_as_unknown(client, world: Wo
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["source"]
     assert not EvidenceAttachment.objects.filter(assessment=world.assessment_a).exists()
+
+
+# --- Correcting an attachment's dates ----------------------------------------------
+
+
+def _attached(world: World, **dates) -> EvidenceAttachment:
+    (row,) = evidence_upload(
+        actor=world.staff_a,
+        assessment=world.assessment_a,
+        item_codes=["1.1.1"],
+        file=upload(files.PDF, "许可证.pdf"),
+        **dates,
+    )
+    return row
+
+
+def _dates_url(world: World, row: EvidenceAttachment) -> str:
+    return reverse("web:evidence_dates", args=[world.assessment_a.pk, row.pk])
+
+
+def test_the_checklist_offers_to_correct_the_dates_prefilled(client, world: World):
+    row = _attached(world, effective_on=dt.date(2025, 3, 1), expires_on=dt.date(2027, 3, 1))
+    client.force_login(world.staff_a)
+    page = client.get(reverse("web:checklist", args=[world.assessment_a.pk])).content.decode()
+    assert f'data-dates-url="{_dates_url(world, row)}"' in page
+    assert 'data-dates-field="effective_on" value="2025-03-01"' in page
+    assert 'data-dates-field="expires_on" value="2027-03-01"' in page
+
+
+def test_correcting_the_dates_keeps_the_file_and_audits_the_change(client, world: World):
+    row = _attached(world, effective_on=dt.date(2025, 3, 1))
+    client.force_login(world.staff_a)
+    response = client.post(
+        _dates_url(world, row), {"effective_on": "2025-01-15", "expires_on": "2026-01-14"}
+    )
+    assert response.status_code == 200, response.content
+    (current,) = response.json()["attachments"]
+    assert (current["id"], current["effective_on"], current["expires_on"]) == (
+        row.pk,
+        "2025-01-15",
+        "2026-01-14",
+    )
+    assert current["expired"] is True
+    assert 'data-expiry="expired"' in response.json()["html"]
+    event = AuditEvent.objects.get(action=AuditAction.EVIDENCE_DATES_SET)
+    assert (event.before["effective_on"], event.after["expires_on"]) == ("2025-03-01", "2026-01-14")
+    # A blank expiry removes it.
+    response = client.post(_dates_url(world, row), {"effective_on": "2025-01-15", "expires_on": ""})
+    assert response.json()["attachments"][0]["expires_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"effective_on": "2025-03-01", "expires_on": "2025-02-01"}, "expires_on"),
+        ({"effective_on": "", "expires_on": "2030-01-01"}, "effective_on"),
+        ({"effective_on": "2025-02-30"}, "effective_on"),
+        ({"effective_on": "2099-01-01"}, "effective_on"),
+    ],
+)
+def test_bad_dates_are_refused_by_field_and_change_nothing(client, world: World, data, field):
+    row = _attached(world, effective_on=dt.date(2025, 3, 1))
+    audits = AuditEvent.objects.count()
+    client.force_login(world.staff_a)
+    response = client.post(_dates_url(world, row), data)
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == [field]
+    stored = EvidenceAttachment.objects.get(pk=row.pk)
+    assert (stored.effective_on, stored.expires_on) == (dt.date(2025, 3, 1), None)
+    assert AuditEvent.objects.count() == audits
+
+
+def test_dates_of_a_submitted_or_foreign_attachment_are_refused(client, world: World):
+    row = _attached(world, effective_on=dt.date(2025, 3, 1))
+    client.force_login(world.staff_b)
+    foreign = client.post(_dates_url(world, row), {"effective_on": "2025-01-01"})
+    assert foreign.status_code == 404
+    Assessment.objects.filter(pk=world.assessment_a.pk).update(status=Assessment.Status.SUBMITTED)
+    client.force_login(world.staff_a)
+    locked = client.post(_dates_url(world, row), {"effective_on": "2025-01-01"})
+    assert locked.status_code == 409, locked.content
+    page = client.get(reverse("web:checklist", args=[world.assessment_a.pk])).content.decode()
+    assert "data-dates-url" not in page
+    assert EvidenceAttachment.objects.get(pk=row.pk).effective_on == dt.date(2025, 3, 1)
