@@ -464,9 +464,22 @@
     // A saved proposal is the staff's own grade now (confirmed or changed).
     if (item.carry !== undefined && item.carry !== "proposed") {
       var badge = this.el.querySelector('[data-carry="proposed"]');
-      if (badge) badge.remove();
+      if (badge) {
+        badge.remove();
+        countProposals();
+      }
     }
   };
+
+  // The banner's count of proposals still to confirm; gone with the last one.
+  function countProposals() {
+    var banner = document.getElementById("carried-proposed");
+    if (!banner) return;
+    var left = document.querySelectorAll('[data-carry="proposed"]').length;
+    var count = banner.querySelector('[data-role="carried-count"]');
+    if (count) count.textContent = String(left);
+    banner.hidden = left === 0;
+  }
 
   // A stale save's conflict panel, with who saved the stored values and when if the
   // page can tell (the API's conflict answer carries the values only).

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accreditation.models import Assessment, EvidenceAttachment, ItemGrade
+from accreditation.services.assessments import assessment_open
 from accreditation.services.evidence import evidence_upload
 from tests import files
 from tests.accreditation.conftest import World
@@ -56,7 +57,8 @@ def test_a_new_cycle_starts_from_last_cycles_grading_and_is_confirmed(
     assert opened.carried_from_id == world.assessment_a.pk
     page.goto(f"{live_server.url}/institution/assessments/{opened.pk}/")
     expect(page.locator('[data-carry="proposed"]')).to_have_count(len(CODES))
-    expect(page.locator("#carried")).to_be_visible()
+    count = page.locator('#carried-proposed [data-role="carried-count"]')
+    expect(count).to_have_text(str(len(CODES)))
     screenshot(page, "60-checklist-carried")
 
     # One proposal confirmed as it stands: its badge goes, the grade stays.
@@ -73,11 +75,13 @@ def test_a_new_cycle_starts_from_last_cycles_grading_and_is_confirmed(
     assert ItemGrade.objects.get(assessment=opened, item_code=first).grade == "A"
     assert ItemGrade.objects.get(assessment=opened, item_code=second).grade == "B"
     assert sum(v == ItemGrade.Carry.PROPOSED for v in carry.values()) == len(CODES) - 2
+    expect(count).to_have_text(str(len(CODES) - 2))
 
     # The rest at once.
     page.locator("#carried form button[type=submit]").click()
     page.wait_for_load_state()
     expect(page.locator('[data-carry="proposed"]')).to_have_count(0)
+    expect(page.locator("#carried-proposed")).to_have_count(0)
     assert set(_carry(opened).values()) == {ItemGrade.Carry.CONFIRMED}
     assert errors == []
     context.close()
@@ -117,4 +121,38 @@ def test_an_attachments_dates_are_corrected_on_the_checklist(chromium, live_serv
     screenshot(page, "61-checklist-dates-corrected")
     # The refusal's 400 is logged by the browser; nothing else went wrong.
     assert [e for e in errors if "status of 400" not in e] == []
+    context.close()
+
+
+def test_the_banner_goes_with_the_last_proposal_confirmed(
+    chromium,
+    live_server,
+    world: World,
+    experts,  # noqa: F811
+):
+    recognise_all(
+        world,
+        experts,
+        world.officer_province,
+        world.province,
+        [(world.assessment_a, world.staff_a, world.reviewer_a, "A")],
+    )
+    opened = assessment_open(
+        actor=world.staff_a,
+        cycle=next_cycle(world),
+        institution=world.institution_a,
+        target_level="basic",
+        carry_forward=True,
+    )
+    ItemGrade.objects.filter(assessment=opened).exclude(item_code=CODES[0]).update(
+        carry=ItemGrade.Carry.CONFIRMED
+    )
+    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "staff_a")
+    page.goto(f"{live_server.url}/institution/assessments/{opened.pk}/")
+    expect(page.locator("#carried-proposed")).to_be_visible()
+    _item(page, CODES[0]).locator('[data-role="confirm-carry"]').click()
+    expect(page.locator("#carried-proposed")).to_be_hidden()
+    assert _carry(opened)[CODES[0]] == ItemGrade.Carry.CONFIRMED
     context.close()
