@@ -37,6 +37,7 @@ from accreditation.selectors.findings import (
     assessment_findings,
     finding_candidates,
     finding_detail,
+    finding_links,
     finding_list,
     rectification_file_for,
 )
@@ -71,6 +72,13 @@ PAGE_SIZE = 50
 #: The sources a finding is raised from on the assessment's page; the others come from
 #: the record they name (an upheld objection, a look-back, a re-scored sample).
 PAGE_SOURCES = (FindingSource.COUNTY, FindingSource.PANEL)
+#: The records a finding may be raised from, by the parameter naming them (the
+#: notice page links an upheld objection, the check page a re-scored sample), with the
+#: source they give. Look-backs raise theirs from the look-back form.
+LINKED_SOURCES = {
+    "objection": FindingSource.OBJECTION,
+    "consistency_sample": FindingSource.CONSISTENCY,
+}
 REQUIRED_GRADES = ("C", "B", "A")
 #: What the page says after each step.
 DONE = {
@@ -264,6 +272,36 @@ def rectification_file(request: SignedInRequest, file_id: int) -> FileResponse:
 # --- An assessment's findings --------------------------------------------------------
 
 
+def _link_ids(data: Mapping[str, Any]) -> dict[str, int | None]:
+    """The linked record named in ``data`` (at most one is used: the first)."""
+    for name in LINKED_SOURCES:
+        value = str(data.get(name) or "")
+        if value:
+            return {name: int(value) if value.isdigit() else 0}
+    return {}
+
+
+def _linked(assessment: Assessment, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The record named in ``data`` among the assessment's (``finding_links``); raises
+    ``ValidationError`` on its field for one of another assessment or none."""
+    ids = _link_ids(data)
+    return finding_links(assessment=assessment, ids=ids) if ids else {}
+
+
+def _link_text(name: str, record: Any) -> str:
+    """What the raise form says of the record the finding comes from."""
+    if name == "objection":
+        return _("Upheld objection received on %(date)s: %(content)s") % {
+            "date": record.received_on.isoformat(),
+            "content": record.content,
+        }
+    agreement = (record.agreement or {}).get("rate", "–")
+    return _("Re-scored in a consistency check: level %(level)s, agreement %(rate)s.") % {
+        "level": record.get_rescored_level_display() or "–",
+        "rate": agreement,
+    }
+
+
 def _assessment_page(
     request: SignedInRequest,
     assessment: Assessment,
@@ -271,10 +309,22 @@ def _assessment_page(
     typed: Mapping[str, Any] | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
+    link: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     default_source = FindingSource.PANEL if user.role == Role.EXPERT else FindingSource.COUNTY
+    linked = None
+    for name, record in (link or {}).items():
+        if record is not None:
+            source = LINKED_SOURCES[name]
+            linked = {
+                "name": name,
+                "pk": record.pk,
+                "source": source.value,
+                "source_label": source.label,
+                "text": _link_text(name, record),
+            }
     return render(
         request,
         "web/findings/assessment.html",
@@ -288,6 +338,7 @@ def _assessment_page(
             "sources": [(s.value, s.label) for s in PAGE_SOURCES],
             "grades": REQUIRED_GRADES,
             "typed": typed or {"source": default_source},
+            "linked": linked,
             "errors": errors or {},
             "chosen_codes": getattr(typed, "getlist", lambda _key: [])("item_codes"),
             "today": today.isoformat(),
@@ -323,6 +374,7 @@ def _raise(request: SignedInRequest, assessment: Assessment) -> str:
             item_code=data.get("item_code", ""),
             required_grade=data.get("required_grade", ""),
             due_on=data.get("due_on") or None,
+            **_linked(assessment, data),
         )
         return _("The finding is raised; the institution answers with a plan.")
     raise ValidationError(_("Choose what to do."))
@@ -332,17 +384,32 @@ def _raise(request: SignedInRequest, assessment: Assessment) -> str:
 @role_required(*RAISERS)
 def assessment_findings_view(request: SignedInRequest, assessment_id: int) -> HttpResponse:
     """GET: the gap plan as the starting list (the items that reach the target, with
-    checkboxes), the form to raise one finding, and the assessment's findings. POST
-    (``step``): raise findings for the chosen gap-plan items, or one finding."""
+    checkboxes), the form to raise one finding, and the assessment's findings; with
+    ``?objection=`` or ``?consistency_sample=`` the form raises the finding from that
+    record of the assessment (404 for another's). POST (``step``): raise findings for
+    the chosen gap-plan items, or one finding."""
     assessment = assessment_or_404(request, assessment_id)
     if request.method == "GET":
-        return _assessment_page(request, assessment)
+        try:
+            link = _linked(assessment, request.GET)
+        except ValidationError:
+            raise Http404(_("No such record for this assessment.")) from None
+        return _assessment_page(request, assessment, link=link)
     try:
         done = _raise(request, assessment)
     except ValidationError as exc:
         messages.error(request, refusal_text(exc))
+        try:
+            link = _linked(assessment, request.POST)
+        except ValidationError:
+            link = {}
         return _assessment_page(
-            request, assessment, typed=request.POST, errors=validation_fields(exc), status=400
+            request,
+            assessment,
+            typed=request.POST,
+            errors=validation_fields(exc),
+            status=400,
+            link=link,
         )
     except (PermissionDenied, DomainError) as exc:
         refuse(request, exc)
