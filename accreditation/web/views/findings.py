@@ -291,8 +291,9 @@ def _linked(assessment: Assessment, data: Mapping[str, Any]) -> dict[str, Any]:
 def _link_text(name: str, record: Any) -> str:
     """What the raise form says of the record the finding comes from."""
     if name == "objection":
-        return _("Upheld objection received on %(date)s: %(content)s") % {
+        return _("Objection received on %(date)s (%(status)s): %(content)s") % {
             "date": record.received_on.isoformat(),
+            "status": record.get_status_display(),
             "content": record.content,
         }
     agreement = (record.agreement or {}).get("rate", "–")

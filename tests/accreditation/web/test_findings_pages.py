@@ -495,7 +495,7 @@ def test_an_upheld_objection_links_to_a_finding_raised_from_it(client, world, ex
     assert form.status_code == 200
     assert len(linked) == len(plain) + 1  # the objection, read with its entry
     text = form.content.decode()
-    assert 'id="raise-link"' in text and "服务记录不实" in text
+    assert 'id="raise-link"' in text and "服务记录不实" in text and "（成立）" in text
     assert f'name="objection" value="{objection.pk}"' in text
     response = client.post(
         url,
