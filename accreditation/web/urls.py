@@ -7,11 +7,12 @@ from accreditation.web.views import (
     expert,
     facts,
     findings,
-    institution,
     offline,
     public,
     review,
 )
+from accreditation.web.views.institution import evidence as institution_evidence
+from accreditation.web.views.institution import pages as institution
 
 app_name = "web"
 
@@ -60,27 +61,27 @@ urlpatterns = [
     ),
     path(
         "institution/assessments/<int:assessment_id>/evidence/",
-        institution.evidence_upload_view,
+        institution_evidence.evidence_upload_view,
         name="evidence_upload",
     ),
     path(
         "institution/assessments/<int:assessment_id>/evidence/<int:attachment_id>/detach/",
-        institution.evidence_detach_view,
+        institution_evidence.evidence_detach_view,
         name="evidence_detach",
     ),
     path(
         "institution/assessments/<int:assessment_id>/evidence/<int:attachment_id>/revise/",
-        institution.evidence_revise_view,
+        institution_evidence.evidence_revise_view,
         name="evidence_revise",
     ),
     path(
         "institution/assessments/<int:assessment_id>/evidence/<int:attachment_id>/dates/",
-        institution.evidence_dates_view,
+        institution_evidence.evidence_dates_view,
         name="evidence_dates",
     ),
     path(
         "institution/assessments/<int:assessment_id>/evidence/reuse/",
-        institution.evidence_reuse_view,
+        institution_evidence.evidence_reuse_view,
         name="evidence_reuse",
     ),
     path(

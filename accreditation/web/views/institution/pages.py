@@ -1,10 +1,10 @@
-"""Institution staff: the current cycle at a glance, the checklist with autosave,
-evidence, the target level and submission.
+"""The staff's pages: the current cycle at a glance, opening an assessment (from last
+cycle's accepted grading if they choose), the checklist with autosave, its summary and
+who saved an item last, the target level and submission.
 
 The checklist's script saves items through the API (``PATCH
 /api/v1/assessments/<id>/items/<code>/``, session and CSRF); the JSON endpoints here
-(summary, evidence, who saved an item last) answer refusals in the API's error shape
-and status (``web.responses``).
+answer refusals in the API's error shape and status (``web.responses``).
 """
 
 from __future__ import annotations
@@ -16,28 +16,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accreditation.core.errors import ConflictError, DomainError, IncompleteError
-from accreditation.models import (
-    Assessment,
-    Institution,
-    ItemGrade,
-    Stage,
-    User,
-)
+from accreditation.models import Institution, ItemGrade, Stage, User
 from accreditation.selectors.assessment_lists import assessments_of_institution
 from accreditation.selectors.assessments import (
-    AttachmentInfo,
-    assessment_attachments,
     assessment_progress,
     assessment_snapshots,
     last_accepted_assessment,
-    split_history,
 )
 from accreditation.selectors.cycles import (
     cycle_deadlines,
@@ -46,25 +36,11 @@ from accreditation.selectors.cycles import (
     cycle_standard_of,
     cycles_for_institution,
 )
-from accreditation.selectors.evidence import (
-    institution_reusable_files,
-    reuse_source_for_institution,
-)
-from accreditation.selectors.items import attachment_in_assessment, item_grade_stored
+from accreditation.selectors.items import item_grade_stored
 from accreditation.selectors.scoring import assessment_provisional_result
 from accreditation.selectors.workspace import Workspace, assessment_workspace
-from accreditation.services.assessments import (
-    assessment_open,
-    assessment_target_level_set,
-)
+from accreditation.services.assessments import assessment_open, assessment_target_level_set
 from accreditation.services.carry import carried_confirm
-from accreditation.services.evidence import (
-    evidence_dates_set,
-    evidence_detach,
-    evidence_reuse,
-    evidence_revise,
-    evidence_upload,
-)
 from accreditation.services.submission import assessment_submit
 from accreditation.web.access import (
     SignedInRequest,
@@ -72,13 +48,7 @@ from accreditation.web.access import (
     json_role_required,
     role_required,
 )
-from accreditation.web.forms import (
-    EvidenceDatesForm,
-    EvidenceReuseForm,
-    EvidenceReviseForm,
-    EvidenceUploadForm,
-    TargetLevelForm,
-)
+from accreditation.web.forms import TargetLevelForm
 from accreditation.web.presenters import (
     GRADE_CHOICES,
     GRADE_LABELS,
@@ -88,42 +58,9 @@ from accreditation.web.presenters import (
     result_view,
     workspace_result,
 )
-from accreditation.web.responses import json_error, json_refusal, refuse
-
-STAFF = User.Role.INSTITUTION_STAFF
-
-
-# --- JSON helpers -------------------------------------------------------------------
-
-
-def _attachment_json(assessment: Assessment, info: AttachmentInfo) -> dict[str, Any]:
-    return {
-        "id": info.id,
-        "name": info.name,
-        "size": info.size,
-        "type": info.file_type,
-        "effective_on": info.effective_on.isoformat() if info.effective_on else None,
-        "expires_on": info.expires_on.isoformat() if info.expires_on else None,
-        "revision": info.revision,
-        "expired": info.expired,
-        "expires_soon": info.expires_soon,
-        "url": reverse("web:evidence_download", args=[assessment.pk, info.id]),
-        "detach_url": reverse("web:evidence_detach", args=[assessment.pk, info.id]),
-        "revise_url": reverse("web:evidence_revise", args=[assessment.pk, info.id]),
-    }
-
-
-def _reusable_choices(assessment: Assessment) -> list[dict[str, Any]]:
-    """The institution's earlier files for the reuse lists: id and a label."""
-    choices = []
-    for f in institution_reusable_files(institution_id=assessment.institution_id):
-        details = [str(f.cycle_year), f.item_code]
-        if f.expires_on:
-            details.append(_("expires %(date)s") % {"date": f.expires_on.isoformat()})
-        if f.expired:
-            details.append(_("Expired"))
-        choices.append({"id": f.attachment_id, "label": f"{f.name} ({', '.join(details)})"})
-    return choices
+from accreditation.web.responses import json_error, refuse
+from accreditation.web.views.institution import STAFF
+from accreditation.web.views.institution.evidence import reusable_choices
 
 
 def _user_name(user: User | None) -> str:
@@ -253,7 +190,7 @@ def _checklist_context(request: SignedInRequest, workspace: Workspace) -> dict[s
             levels=list(workspace.levels),
         ),
         "header_scope": assessment.institution.name,
-        "reusable_files": _reusable_choices(assessment) if assessment.is_editable else [],
+        "reusable_files": reusable_choices(assessment) if assessment.is_editable else [],
         "i18n": autosave_texts(
             {
                 "grade": _("Grade"),
@@ -312,157 +249,6 @@ def item_last_save(request: SignedInRequest, assessment_id: int, item_code: str)
             ),
         }
     )
-
-
-@require_POST
-@json_role_required(STAFF)
-def evidence_upload_view(request: SignedInRequest, assessment_id: int) -> JsonResponse:
-    """Attach an uploaded file to one item; answers with the item's attachments."""
-    assessment = assessment_or_404(request, assessment_id)
-    form = EvidenceUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        if "file" not in form.errors:
-            return _form_refusal(form)
-        return json_error(
-            "invalid", _("Choose a file."), 400, fields={"file": [_("Choose a file.")]}
-        )
-    upload = form.cleaned_data["file"]
-    code = form.cleaned_data["item"]
-    try:
-        evidence_upload(
-            actor=request.user,
-            assessment=assessment,
-            item_codes=[code],
-            file=upload,
-            filename=upload.name,
-            effective_on=form.cleaned_data["effective_on"],
-            expires_on=form.cleaned_data["expires_on"],
-        )
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, code)
-
-
-@require_POST
-@json_role_required(STAFF)
-def evidence_revise_view(
-    request: SignedInRequest, assessment_id: int, attachment_id: int
-) -> JsonResponse:
-    """Upload a new revision of an attachment; answers with the item's attachments."""
-    assessment = assessment_or_404(request, assessment_id)
-    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
-    if attachment is None:
-        return json_error("not_found", _("No such file."), 404)
-    form = EvidenceReviseForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _form_refusal(form)
-    upload = form.cleaned_data["file"]
-    try:
-        evidence_revise(
-            actor=request.user,
-            attachment=attachment,
-            file=upload,
-            filename=upload.name,
-            effective_on=form.cleaned_data["effective_on"],
-            expires_on=form.cleaned_data["expires_on"],
-        )
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, attachment.item_code)
-
-
-@require_POST
-@json_role_required(STAFF)
-def evidence_dates_view(
-    request: SignedInRequest, assessment_id: int, attachment_id: int
-) -> JsonResponse:
-    """Correct an attachment's effective date and expiry (a blank expiry: none), with
-    no new upload; answers with the item's attachments."""
-    assessment = assessment_or_404(request, assessment_id)
-    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
-    if attachment is None:
-        return json_error("not_found", _("No such file."), 404)
-    form = EvidenceDatesForm(request.POST)
-    if not form.is_valid():
-        return _form_refusal(form)
-    try:
-        evidence_dates_set(
-            actor=request.user,
-            attachment=attachment,
-            effective_on=form.cleaned_data["effective_on"],
-            expires_on=form.cleaned_data["expires_on"],
-        )
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, attachment.item_code)
-
-
-@require_POST
-@json_role_required(STAFF)
-def evidence_reuse_view(request: SignedInRequest, assessment_id: int) -> JsonResponse:
-    """Attach an earlier file of the institution to one item without uploading it
-    again; answers with the item's attachments."""
-    assessment = assessment_or_404(request, assessment_id)
-    form = EvidenceReuseForm(request.POST)
-    if not form.is_valid():
-        return _form_refusal(form)
-    code = form.cleaned_data["item"]
-    source = reuse_source_for_institution(
-        institution_id=assessment.institution_id, attachment_id=form.cleaned_data["source"]
-    )
-    if source is None:
-        return json_error(
-            "invalid", _("No such file."), 400, fields={"source": [_("No such file.")]}
-        )
-    try:
-        evidence_reuse(actor=request.user, assessment=assessment, item_codes=[code], source=source)
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, code)
-
-
-def _form_refusal(form: Any) -> JsonResponse:
-    fields = {name: [str(m) for m in messages_] for name, messages_ in form.errors.items()}
-    first = next(iter(fields.values()))[0]
-    return json_error("invalid", first, 400, fields=fields)
-
-
-def _item_attachments(request: SignedInRequest, assessment: Assessment, code: str) -> JsonResponse:
-    infos = assessment_attachments(assessment=assessment, include_superseded=True).get(code, [])
-    current, history = split_history(infos)
-    html = render_to_string(
-        "web/institution/_attachments.html",
-        {
-            "assessment": assessment,
-            "attachments": current,
-            "history": history,
-            "editable": assessment.is_editable,
-        },
-        request=request,
-    )
-    return JsonResponse(
-        {
-            "item": code,
-            "attachments": [_attachment_json(assessment, i) for i in current],
-            "html": html,
-        }
-    )
-
-
-@require_POST
-@json_role_required(STAFF)
-def evidence_detach_view(
-    request: SignedInRequest, assessment_id: int, attachment_id: int
-) -> JsonResponse:
-    assessment = assessment_or_404(request, assessment_id)
-    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
-    if attachment is None:
-        return json_error("not_found", _("No such file."), 404)
-    try:
-        evidence_detach(actor=request.user, attachment=attachment)
-    except (PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, attachment.item_code)
 
 
 @require_POST
