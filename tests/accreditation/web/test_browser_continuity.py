@@ -31,12 +31,9 @@ def _carry(assessment: Assessment) -> dict[str, str]:
     return dict(ItemGrade.objects.filter(assessment=assessment).values_list("item_code", "carry"))
 
 
-def test_a_new_cycle_starts_from_last_cycles_grading_and_is_confirmed(
-    chromium,
-    live_server,
-    world: World,
-    experts,  # noqa: F811
-):
+@pytest.fixture
+def next_year(world: World, experts):  # noqa: F811
+    """Institution A's assessment recognised at A throughout; next year's cycle open."""
     recognise_all(
         world,
         experts,
@@ -44,7 +41,13 @@ def test_a_new_cycle_starts_from_last_cycles_grading_and_is_confirmed(
         world.province,
         [(world.assessment_a, world.staff_a, world.reviewer_a, "A")],
     )
-    cycle = next_cycle(world)
+    return next_cycle(world)
+
+
+def test_a_new_cycle_starts_from_last_cycles_grading_and_is_confirmed(
+    chromium, live_server, world: World, next_year
+):
+    cycle = next_year
     context = chromium.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     errors = console_errors(page)
@@ -125,21 +128,11 @@ def test_an_attachments_dates_are_corrected_on_the_checklist(chromium, live_serv
 
 
 def test_the_banner_goes_with_the_last_proposal_confirmed(
-    chromium,
-    live_server,
-    world: World,
-    experts,  # noqa: F811
+    chromium, live_server, world: World, next_year
 ):
-    recognise_all(
-        world,
-        experts,
-        world.officer_province,
-        world.province,
-        [(world.assessment_a, world.staff_a, world.reviewer_a, "A")],
-    )
     opened = assessment_open(
         actor=world.staff_a,
-        cycle=next_cycle(world),
+        cycle=next_year,
         institution=world.institution_a,
         target_level="basic",
         carry_forward=True,

@@ -4,8 +4,10 @@ list's HTML); refusals in the API's error shape and status (``web.responses``)."
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.template.loader import render_to_string
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accreditation.core.errors import DomainError
-from accreditation.models import Assessment
+from accreditation.models import Assessment, EvidenceAttachment
 from accreditation.selectors.assessments import (
     AttachmentInfo,
     assessment_attachments,
@@ -104,32 +106,51 @@ def evidence_upload_view(request: SignedInRequest, assessment_id: int) -> JsonRe
     return _item_attachments(request, assessment, code)
 
 
+def _attachment_step(
+    request: SignedInRequest,
+    assessment_id: int,
+    attachment_id: int,
+    step: Callable[[EvidenceAttachment, Mapping[str, Any]], None],
+    form_class: type[forms.Form] | None = None,
+) -> JsonResponse:
+    """A step on one attachment: the assessment and the attachment in it (404
+    otherwise), the form's refusal by field, the service's refusal, else the item's
+    attachments."""
+    assessment = assessment_or_404(request, assessment_id)
+    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
+    if attachment is None:
+        return json_error("not_found", _("No such file."), 404)
+    data: Mapping[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            return _form_refusal(form)
+        data = form.cleaned_data
+    try:
+        step(attachment, data)
+    except (ValidationError, PermissionDenied, DomainError) as exc:
+        return json_refusal(exc)
+    return _item_attachments(request, assessment, attachment.item_code)
+
+
 @require_POST
 @json_role_required(STAFF)
 def evidence_revise_view(
     request: SignedInRequest, assessment_id: int, attachment_id: int
 ) -> JsonResponse:
     """Upload a new revision of an attachment; answers with the item's attachments."""
-    assessment = assessment_or_404(request, assessment_id)
-    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
-    if attachment is None:
-        return json_error("not_found", _("No such file."), 404)
-    form = EvidenceReviseForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _form_refusal(form)
-    upload = form.cleaned_data["file"]
-    try:
+
+    def revise(attachment: EvidenceAttachment, data: Mapping[str, Any]) -> None:
         evidence_revise(
             actor=request.user,
             attachment=attachment,
-            file=upload,
-            filename=upload.name,
-            effective_on=form.cleaned_data["effective_on"],
-            expires_on=form.cleaned_data["expires_on"],
+            file=data["file"],
+            filename=data["file"].name,
+            effective_on=data["effective_on"],
+            expires_on=data["expires_on"],
         )
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, attachment.item_code)
+
+    return _attachment_step(request, assessment_id, attachment_id, revise, EvidenceReviseForm)
 
 
 @require_POST
@@ -139,23 +160,16 @@ def evidence_dates_view(
 ) -> JsonResponse:
     """Correct an attachment's effective date and expiry (a blank expiry: none), with
     no new upload; answers with the item's attachments."""
-    assessment = assessment_or_404(request, assessment_id)
-    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
-    if attachment is None:
-        return json_error("not_found", _("No such file."), 404)
-    form = EvidenceDatesForm(request.POST)
-    if not form.is_valid():
-        return _form_refusal(form)
-    try:
+
+    def set_dates(attachment: EvidenceAttachment, data: Mapping[str, Any]) -> None:
         evidence_dates_set(
             actor=request.user,
             attachment=attachment,
-            effective_on=form.cleaned_data["effective_on"],
-            expires_on=form.cleaned_data["expires_on"],
+            effective_on=data["effective_on"],
+            expires_on=data["expires_on"],
         )
-    except (ValidationError, PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, attachment.item_code)
+
+    return _attachment_step(request, assessment_id, attachment_id, set_dates, EvidenceDatesForm)
 
 
 @require_POST
@@ -215,12 +229,10 @@ def _item_attachments(request: SignedInRequest, assessment: Assessment, code: st
 def evidence_detach_view(
     request: SignedInRequest, assessment_id: int, attachment_id: int
 ) -> JsonResponse:
-    assessment = assessment_or_404(request, assessment_id)
-    attachment = attachment_in_assessment(assessment=assessment, attachment_id=attachment_id)
-    if attachment is None:
-        return json_error("not_found", _("No such file."), 404)
-    try:
+    """Remove an attachment (with the revisions it replaced); answers with the item's
+    attachments."""
+
+    def detach(attachment: EvidenceAttachment, _data: Mapping[str, Any]) -> None:
         evidence_detach(actor=request.user, attachment=attachment)
-    except (PermissionDenied, DomainError) as exc:
-        return json_refusal(exc)
-    return _item_attachments(request, assessment, attachment.item_code)
+
+    return _attachment_step(request, assessment_id, attachment_id, detach)
