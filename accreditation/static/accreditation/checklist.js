@@ -663,19 +663,29 @@
       if (field && field.value) data.append(name, field.value);
     });
     this.setState("saving", T.uploading);
-    post(url || workspace.dataset.uploadUrl, data, false)
+    this.attachmentPost(url || workspace.dataset.uploadUrl, data, T.uploaded).then(function () {
+      input.value = "";
+    });
+  };
+
+  // Post to one of the evidence endpoints; the item's files are drawn again from the
+  // answer. Resolves to whether it succeeded; a refusal or no connection is shown on
+  // the item.
+  Item.prototype.attachmentPost = function (url, data, doneText) {
+    var self = this;
+    return post(url, data, false)
       .then(function (result) {
-        input.value = "";
         if (result.ok) {
           self.renderAttachments(result.data.attachments, result.data.html);
-          self.setState("saved", T.uploaded);
+          self.setState("saved", doneText);
         } else {
           self.setState("error", result.status === 401 ? T.session : errorText(result.error));
         }
+        return result.ok;
       })
       .catch(function () {
-        input.value = "";
         self.setState("error", T.offline);
+        return false;
       });
   };
 
@@ -694,45 +704,22 @@
 
   // Correct an attachment's effective date and expiry, without a new upload.
   Item.prototype.setDates = function (button) {
-    var self = this;
     var data = new FormData();
     button.parentNode.querySelectorAll("[data-dates-field]").forEach(function (field) {
       data.append(field.dataset.datesField, field.value);
     });
     this.setState("saving", T.saving);
-    post(button.dataset.datesUrl, data, false)
-      .then(function (result) {
-        if (result.ok) {
-          self.renderAttachments(result.data.attachments, result.data.html);
-          self.setState("saved", T.saved);
-        } else {
-          self.setState("error", result.status === 401 ? T.session : errorText(result.error));
-        }
-      })
-      .catch(function () {
-        self.setState("error", T.offline);
-      });
+    this.attachmentPost(button.dataset.datesUrl, data, T.saved);
   };
 
   Item.prototype.reuse = function (select) {
-    var self = this;
     var data = new FormData();
     data.append("item", this.code);
     data.append("source", select.value);
     this.setState("saving", T.uploading);
-    post(workspace.dataset.reuseUrl, data, false)
-      .then(function (result) {
-        if (result.ok) {
-          select.value = "";
-          self.renderAttachments(result.data.attachments, result.data.html);
-          self.setState("saved", T.uploaded);
-        } else {
-          self.setState("error", result.status === 401 ? T.session : errorText(result.error));
-        }
-      })
-      .catch(function () {
-        self.setState("error", T.offline);
-      });
+    this.attachmentPost(workspace.dataset.reuseUrl, data, T.uploaded).then(function (ok) {
+      if (ok) select.value = "";
+    });
   };
 
   Item.prototype.restore = function (record) {

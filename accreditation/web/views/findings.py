@@ -348,8 +348,9 @@ def _assessment_page(
     )
 
 
-def _raise(request: SignedInRequest, assessment: Assessment) -> str:
-    """Run the posted ``step``; what the page says when it succeeded."""
+def _raise(request: SignedInRequest, assessment: Assessment, link: Mapping[str, Any]) -> str:
+    """Run the posted ``step`` (a finding raised by hand comes from ``link``, the
+    record named, if any); what the page says when it succeeded."""
     data = request.POST
     if data.get("step") == "from_gap_plan":
         codes = data.getlist("item_codes")
@@ -375,7 +376,7 @@ def _raise(request: SignedInRequest, assessment: Assessment) -> str:
             item_code=data.get("item_code", ""),
             required_grade=data.get("required_grade", ""),
             due_on=data.get("due_on") or None,
-            **_linked(assessment, data),
+            **link,
         )
         return _("The finding is raised; the institution answers with a plan.")
     raise ValidationError(_("Choose what to do."))
@@ -396,14 +397,12 @@ def assessment_findings_view(request: SignedInRequest, assessment_id: int) -> Ht
         except ValidationError:
             raise Http404(_("No such record for this assessment.")) from None
         return _assessment_page(request, assessment, link=link)
+    link = {}
     try:
-        done = _raise(request, assessment)
+        link = _linked(assessment, request.POST)
+        done = _raise(request, assessment, link)
     except ValidationError as exc:
         messages.error(request, refusal_text(exc))
-        try:
-            link = _linked(assessment, request.POST)
-        except ValidationError:
-            link = {}
         return _assessment_page(
             request,
             assessment,
