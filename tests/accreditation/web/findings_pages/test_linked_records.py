@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accreditation.models import Finding
+from accreditation.models import Finding, Objection
 from accreditation.services.consistency import consistency_rescore_record
 from accreditation.services.notices import objection_resolve
 from tests.accreditation.web.findings_pages.helpers import Status, counts
@@ -18,14 +18,20 @@ from tests.workflows.helpers import CODES
 pytestmark = pytest.mark.django_db
 
 
-def test_an_upheld_objection_links_to_a_finding_raised_from_it(client, world, experts):
-    notice = on_notice(world, experts)
-    objection = with_objection(world, notice)
+@pytest.fixture
+def upheld(world, experts) -> Objection:
+    """An objection to institution A on the notice, upheld."""
+    objection = with_objection(world, on_notice(world, experts))
     objection_resolve(
         actor=world.officer_province, objection=objection, upheld=True, reason="核实属实"
     )
+    return objection
+
+
+def test_an_upheld_objection_links_to_a_finding_raised_from_it(client, world, upheld):
+    objection = upheld
     client.force_login(world.officer_province)
-    page = client.get(reverse("web:officer_notice", args=[notice.pk])).content.decode()
+    page = client.get(reverse("web:officer_notice", args=[objection.notice_id])).content.decode()
     url = reverse("web:assessment_findings", args=[world.assessment_a.pk])
     assert f"{url}?objection={objection.pk}#raise" in page
     with CaptureQueriesContext(connection) as plain:
@@ -57,15 +63,9 @@ def test_an_upheld_objection_links_to_a_finding_raised_from_it(client, world, ex
 
 
 def test_a_record_of_another_assessment_is_404_on_the_form_and_refused_on_post(
-    client,
-    world,
-    experts,
+    client, world, upheld
 ):
-    notice = on_notice(world, experts)
-    objection = with_objection(world, notice)
-    objection_resolve(
-        actor=world.officer_province, objection=objection, upheld=True, reason="核实属实"
-    )
+    objection = upheld
     client.force_login(world.officer_province)
     other = reverse("web:assessment_findings", args=[world.assessment_b.pk])
     assert client.get(other, {"objection": objection.pk}).status_code == 404
